@@ -1,0 +1,181 @@
+/**
+ * The WinRM C API session engine: WSManInitialize … WSManGetErrorMessage, with handles that
+ * die when closed. Each function returns `{ hr, value }`; Win32 codes come in HRESULT form
+ * (docs/decisions.md) so that SUCCEEDED/FAILED hold for every result.
+ */
+import { injectable } from 'inversify';
+import type { ServiceIdentifier } from 'inversify';
+import { type ComResult, HRESULT_FROM_WIN32, succeeded, toUnsigned } from '../hresult';
+import { toComFailure } from '../errors/com-failure';
+import { findError, formatMessageText } from '../errors/error-table';
+import { wsmanError } from '../errors/wsman-error';
+import { ClientSession } from '../session/client-session';
+import { parseConnectionString } from '../session/connection-string';
+import { checkCredentials, checkProxy } from '../session/credentials-rules';
+import {
+  WSMAN_FLAG_REQUESTED_API_VERSION_1_0,
+  WSMAN_FLAG_REQUESTED_API_VERSION_1_1,
+  type WSMAN_AUTHENTICATION_CREDENTIALS,
+  type WSMAN_DATA,
+  type WSMAN_PROXY_INFO,
+  WSManSessionOption,
+} from './constants';
+
+declare const apiBrand: unique symbol;
+declare const sessionBrand: unique symbol;
+/** Opaque WSMAN_API_HANDLE. */
+export type WSMAN_API_HANDLE = { readonly [apiBrand]: true };
+/** Opaque WSMAN_SESSION_HANDLE. */
+export type WSMAN_SESSION_HANDLE = { readonly [sessionBrand]: true };
+
+export interface WSManClientApi {
+  WSManInitialize(flags: number): ComResult<WSMAN_API_HANDLE>;
+  WSManDeinitialize(apiHandle: WSMAN_API_HANDLE | null, flags: number): ComResult<void>;
+  WSManCreateSession(
+    apiHandle: WSMAN_API_HANDLE | null,
+    connection: string | null,
+    flags: number,
+    serverAuthenticationCredentials?: WSMAN_AUTHENTICATION_CREDENTIALS | null,
+    proxyInfo?: WSMAN_PROXY_INFO | null,
+  ): ComResult<WSMAN_SESSION_HANDLE>;
+  WSManCloseSession(session: WSMAN_SESSION_HANDLE | null, flags: number): ComResult<void>;
+  WSManSetSessionOption(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption, data: WSMAN_DATA | null): ComResult<void>;
+  WSManGetSessionOptionAsDword(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption): ComResult<number>;
+  WSManGetSessionOptionAsString(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption): ComResult<string>;
+  WSManGetErrorMessage(apiHandle: WSMAN_API_HANDLE | null, flags: number, languageCode: string | null, errorCode: number): ComResult<string>;
+  /** The live session behind a handle, for the operation layers above the option API. */
+  sessionOf(session: WSMAN_SESSION_HANDLE): ClientSession;
+}
+export const WSManClientApi: ServiceIdentifier<WSManClientApi> = Symbol.for('WSManClientApi');
+
+interface ApiState {
+  closed: boolean;
+  readonly sessions: Set<WSMAN_SESSION_HANDLE>;
+}
+
+const SUPPORTED_LANGUAGES = new Set(['en', 'en-us']);
+const RFC3066 = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/;
+const ERROR_SOURCE = 'WSMan';
+
+@injectable()
+export class DefaultWSManClientApi implements WSManClientApi {
+  readonly #apis = new WeakMap<WSMAN_API_HANDLE, ApiState>();
+  readonly #sessions = new WeakMap<WSMAN_SESSION_HANDLE, ClientSession>();
+
+  WSManInitialize(flags: number): ComResult<WSMAN_API_HANDLE> {
+    return this.#call(() => {
+      if (flags !== WSMAN_FLAG_REQUESTED_API_VERSION_1_0 && flags !== WSMAN_FLAG_REQUESTED_API_VERSION_1_1) {
+        throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_INIT_APPLICATION_FLAG');
+      }
+      const handle = Object.freeze({}) as WSMAN_API_HANDLE;
+      this.#apis.set(handle, { closed: false, sessions: new Set() });
+      return handle;
+    });
+  }
+
+  WSManDeinitialize(apiHandle: WSMAN_API_HANDLE | null, flags: number): ComResult<void> {
+    return this.#call(() => {
+      if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_DEINIT_APPLICATION_FLAG');
+      const api = this.#api(apiHandle, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
+      for (const session of api.sessions) this.#sessions.get(session)?.close();
+      api.sessions.clear();
+      api.closed = true;
+    });
+  }
+
+  WSManCreateSession(
+    apiHandle: WSMAN_API_HANDLE | null,
+    connection: string | null,
+    flags: number,
+    credentials?: WSMAN_AUTHENTICATION_CREDENTIALS | null,
+    proxy?: WSMAN_PROXY_INFO | null,
+  ): ComResult<WSMAN_SESSION_HANDLE> {
+    return this.#call(() => {
+      const api = this.#api(apiHandle, 'ERROR_WSMAN_CLIENT_CREATESESSION_NULL_PARAM');
+      if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_FLAG');
+      const parsed = parseConnectionString(connection);
+      checkCredentials(credentials ?? undefined, parsed);
+      checkProxy(proxy ?? undefined, parsed, credentials?.authenticationMechanism ?? 0);
+      const handle = Object.freeze({}) as WSMAN_SESSION_HANDLE;
+      this.#sessions.set(handle, new ClientSession(parsed, credentials ?? undefined, proxy ?? undefined));
+      api.sessions.add(handle);
+      return handle;
+    });
+  }
+
+  WSManCloseSession(session: WSMAN_SESSION_HANDLE | null, flags: number): ComResult<void> {
+    return this.#call(() => {
+      if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_FLAG');
+      this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE').close();
+    });
+  }
+
+  WSManSetSessionOption(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption, data: WSMAN_DATA | null): ComResult<void> {
+    return this.#call(() => {
+      const state = this.#session(session, 'ERROR_WSMAN_CLIENT_SETSESSIONOPTION_NULL_PARAM');
+      if (!data) throw wsmanError('ERROR_WSMAN_CLIENT_SETSESSIONOPTION_NULL_PARAM');
+      state.setOption(option, data);
+    });
+  }
+
+  WSManGetSessionOptionAsDword(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption): ComResult<number> {
+    return this.#call(() => this.#session(session, 'ERROR_WSMAN_CLIENT_GETSESSIONOPTION_DWORD_NULL_PARAM').getDword(option));
+  }
+
+  WSManGetSessionOptionAsString(session: WSMAN_SESSION_HANDLE | null, option: WSManSessionOption): ComResult<string> {
+    return this.#call(() => this.#session(session, 'ERROR_WSMAN_CLIENT_GETSESSIONOPTION_INVALID_PARAM').getString(option));
+  }
+
+  WSManGetErrorMessage(apiHandle: WSMAN_API_HANDLE | null, flags: number, languageCode: string | null, errorCode: number): ComResult<string> {
+    return this.#call(() => {
+      this.#api(apiHandle, 'ERROR_WSMAN_CLIENT_GETERRORMESSAGE_NULL_PARAM');
+      if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_GETERRORMESSAGE_FLAG');
+      if (languageCode) {
+        if (!RFC3066.test(languageCode)) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_LANGUAGE_CODE');
+        if (!SUPPORTED_LANGUAGES.has(languageCode.toLowerCase())) throw wsmanError('ERROR_RESOURCE_LANG_NOT_FOUND');
+      }
+      return errorMessageText(errorCode);
+    });
+  }
+
+  sessionOf(session: WSMAN_SESSION_HANDLE): ClientSession {
+    return this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
+  }
+
+  #api(handle: WSMAN_API_HANDLE | null, nullError: string): ApiState {
+    if (handle === null || handle === undefined) throw wsmanError(nullError);
+    const api = this.#apis.get(handle);
+    if (!api || api.closed) throw wsmanError('ERROR_INVALID_HANDLE');
+    return api;
+  }
+
+  #session(handle: WSMAN_SESSION_HANDLE | null, nullError: string): ClientSession {
+    if (handle === null || handle === undefined) throw wsmanError(nullError);
+    const session = this.#sessions.get(handle);
+    if (!session) throw wsmanError('ERROR_INVALID_HANDLE');
+    if (session.closed) throw wsmanError('ERROR_WSMAN_SESSION_ALREADY_CLOSED');
+    return session;
+  }
+
+  #call<T>(body: () => T): ComResult<T> {
+    try {
+      return succeeded(body());
+    } catch (error) {
+      return toComFailure(error, ERROR_SOURCE);
+    }
+  }
+}
+
+/**
+ * FormatMessage text for any number a script may hold: an unsigned HRESULT, the negative Long
+ * of `CLng("&H80338012")`, or a bare Win32 code such as 5.
+ */
+export function errorMessageText(errorCode: number): string {
+  if (!Number.isInteger(errorCode)) throw wsmanError('E_INVALIDARG');
+  const code = toUnsigned(errorCode);
+  const definition = findError(code) ?? (code > 0 && code <= 0xffff ? findError(HRESULT_FROM_WIN32(code)) : undefined);
+  if (!definition) {
+    throw wsmanError('ERROR_MR_MID_NOT_FOUND', { inserts: [code.toString(16).toUpperCase(), 'System'] });
+  }
+  return formatMessageText(definition);
+}

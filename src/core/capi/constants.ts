@@ -1,0 +1,84 @@
+/** Enumerations and constants of wsman.h (the WinRM C API), with the header's values. */
+
+export const WSMAN_FLAG_REQUESTED_API_VERSION_1_0 = 0x0;
+export const WSMAN_FLAG_REQUESTED_API_VERSION_1_1 = 0x1;
+export const WSMAN_DEFAULT_TIMEOUT_MS = 60000;
+
+export enum WSManDataType {
+  WSMAN_DATA_NONE = 0x0,
+  WSMAN_DATA_TYPE_TEXT = 0x1,
+  WSMAN_DATA_TYPE_BINARY = 0x2,
+  WSMAN_DATA_TYPE_DWORD = 0x4,
+}
+
+export enum WSManAuthenticationFlags {
+  WSMAN_FLAG_DEFAULT_AUTHENTICATION = 0x0,
+  WSMAN_FLAG_NO_AUTHENTICATION = 0x1,
+  WSMAN_FLAG_AUTH_DIGEST = 0x2,
+  WSMAN_FLAG_AUTH_NEGOTIATE = 0x4,
+  WSMAN_FLAG_AUTH_BASIC = 0x8,
+  WSMAN_FLAG_AUTH_KERBEROS = 0x10,
+  WSMAN_FLAG_AUTH_CLIENT_CERTIFICATE = 0x20,
+  WSMAN_FLAG_AUTH_CREDSSP = 0x80,
+}
+
+export enum WSManProxyAccessType {
+  WSMAN_OPTION_PROXY_IE_PROXY_CONFIG = 0x1,
+  WSMAN_OPTION_PROXY_WINHTTP_PROXY_CONFIG = 0x2,
+  WSMAN_OPTION_PROXY_AUTO_DETECT = 0x4,
+  WSMAN_OPTION_PROXY_NO_PROXY_SERVER = 0x8,
+}
+
+export enum WSManSessionOption {
+  WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS = 1,
+  WSMAN_OPTION_MAX_RETRY_TIME = 11,
+  WSMAN_OPTION_TIMEOUTMS_CREATE_SHELL = 12,
+  WSMAN_OPTION_TIMEOUTMS_RUN_SHELL_COMMAND = 13,
+  WSMAN_OPTION_TIMEOUTMS_RECEIVE_SHELL_OUTPUT = 14,
+  WSMAN_OPTION_TIMEOUTMS_SEND_SHELL_INPUT = 15,
+  WSMAN_OPTION_TIMEOUTMS_SIGNAL_SHELL = 16,
+  WSMAN_OPTION_TIMEOUTMS_CLOSE_SHELL = 17,
+  WSMAN_OPTION_SKIP_CA_CHECK = 18,
+  WSMAN_OPTION_SKIP_CN_CHECK = 19,
+  WSMAN_OPTION_UNENCRYPTED_MESSAGES = 20,
+  WSMAN_OPTION_UTF16 = 21,
+  WSMAN_OPTION_ENABLE_SPN_SERVER_PORT = 22,
+  WSMAN_OPTION_MACHINE_ID = 23,
+  WSMAN_OPTION_LOCALE = 25,
+  WSMAN_OPTION_UI_LANGUAGE = 26,
+  WSMAN_OPTION_MAX_ENVELOPE_SIZE_KB = 28,
+  WSMAN_OPTION_SHELL_MAX_DATA_SIZE_PER_MESSAGE_KB = 29,
+  WSMAN_OPTION_REDIRECT_LOCATION = 30,
+  WSMAN_OPTION_SKIP_REVOCATION_CHECK = 31,
+  WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS = 32,
+  WSMAN_OPTION_USE_SSL = 33,
+  WSMAN_OPTION_USE_INTEARACTIVE_TOKEN = 34,
+}
+
+/** WSMAN_DATA: one of text, binary or DWORD, tagged by `type`. */
+export interface WSMAN_DATA {
+  readonly type: WSManDataType;
+  readonly number?: number;
+  readonly text?: string;
+  readonly binary?: Uint8Array;
+}
+
+export interface WSMAN_USERNAME_PASSWORD_CREDS {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** WSMAN_AUTHENTICATION_CREDENTIALS; the C union becomes two optional members. */
+export interface WSMAN_AUTHENTICATION_CREDENTIALS {
+  readonly authenticationMechanism: number;
+  readonly userAccount?: WSMAN_USERNAME_PASSWORD_CREDS;
+  readonly certificateThumbprint?: string;
+}
+
+export interface WSMAN_PROXY_INFO {
+  readonly accessType: number;
+  readonly authenticationCredentials?: WSMAN_AUTHENTICATION_CREDENTIALS;
+}
+
+export const dwordData = (number: number): WSMAN_DATA => ({ type: WSManDataType.WSMAN_DATA_TYPE_DWORD, number });
+export const textData = (text: string): WSMAN_DATA => ({ type: WSManDataType.WSMAN_DATA_TYPE_TEXT, text });

@@ -1,0 +1,15 @@
+/** Turns a thrown library error into the `{ hr, value, error }` a COM-shaped call returns. */
+import { hostname } from 'node:os';
+import { type ComFailure, toUnsigned } from '../hresult';
+import { buildFaultXml } from './fault-xml';
+import { WSManError, wsmanError } from './wsman-error';
+
+export function toComFailure(error: unknown, source: string, machine: string = hostname()): ComFailure {
+  const known = error instanceof WSManError ? error : wsmanError('E_UNEXPECTED', { cause: error });
+  const faultXml = known.faultXml || buildFaultXml({ hresult: known.hresult, machine, message: known.message });
+  return {
+    hr: toUnsigned(known.hresult),
+    value: undefined,
+    error: { name: known.code, description: known.message, source, faultXml },
+  };
+}
