@@ -72,23 +72,30 @@ export function checkCredentials(credentials: WSMAN_AUTHENTICATION_CREDENTIALS |
   }
 }
 
-export function checkProxy(proxy: WSMAN_PROXY_INFO | undefined, connection: ConnectionString, sessionMechanism: number): void {
-  if (!proxy) return;
-  if (connection.isLocal) throw wsmanError('ERROR_WSMAN_CLIENT_LOCAL_INVALID_CONNECTION_OPTIONS');
+/** The checks a proxy description passes on its own (SetProxy makes them too). */
+export function checkProxyInfo(proxy: WSMAN_PROXY_INFO): void {
   if (!PROXY_ACCESS_TYPES.has(proxy.accessType)) throw wsmanError('ERROR_WSMAN_PROXY_ACCESS_TYPE');
   const credentials = proxy.authenticationCredentials;
   const mechanism = credentials?.authenticationMechanism ?? 0;
   const user = credentials?.userAccount?.username ?? '';
   const password = credentials?.userAccount?.password ?? '';
   if (mechanism !== 0) {
-    if ((mechanism & ~PROXY_MECHANISMS) !== 0) throw wsmanError('ERROR_WSMAN_PROXY_AUTHENTICATION_INVALID_FLAG');
+    if (!Number.isInteger(mechanism) || mechanism < 0 || (mechanism & ~PROXY_MECHANISMS) !== 0) {
+      throw wsmanError('ERROR_WSMAN_PROXY_AUTHENTICATION_INVALID_FLAG');
+    }
     if (bitCount(mechanism) > 1) throw wsmanError('ERROR_WSMAN_CLIENT_MULTIPLE_PROXY_AUTH_FLAGS');
   }
   if ((user === '') !== (password === '')) throw wsmanError('ERROR_WSMAN_CLIENT_CREDENTIALS_FOR_PROXY_AUTHENTICATION');
-  if (proxy.accessType === Access.WSMAN_OPTION_PROXY_NO_PROXY_SERVER) {
-    if (mechanism !== 0 || user !== '') throw wsmanError('ERROR_WSMAN_INVALID_OPTION_NO_PROXY_SERVER');
-    return;
+  if (proxy.accessType === Access.WSMAN_OPTION_PROXY_NO_PROXY_SERVER && (mechanism !== 0 || user !== '')) {
+    throw wsmanError('ERROR_WSMAN_INVALID_OPTION_NO_PROXY_SERVER');
   }
+}
+
+export function checkProxy(proxy: WSMAN_PROXY_INFO | undefined, connection: ConnectionString, sessionMechanism: number): void {
+  if (!proxy) return;
+  if (connection.isLocal) throw wsmanError('ERROR_WSMAN_CLIENT_LOCAL_INVALID_CONNECTION_OPTIONS');
+  checkProxyInfo(proxy);
+  if (proxy.accessType === Access.WSMAN_OPTION_PROXY_NO_PROXY_SERVER) return;
   if (connection.transport === 'http') throw wsmanError('ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_HTTP');
   if (sessionMechanism === Auth.WSMAN_FLAG_AUTH_KERBEROS) throw wsmanError('ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_KERBEROS');
   if (sessionMechanism === Auth.WSMAN_FLAG_AUTH_CREDSSP) throw wsmanError('ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_CREDSSP');

@@ -1,0 +1,111 @@
+/** WSMan (IWSMan → IWSManEx → IWSManEx2 → IWSManEx3): the one creatable object of WSMan.Automation. */
+import { inject, injectable } from 'inversify';
+import { succeeded, type ComResult } from '../core/hresult';
+import { wsmanError } from '../core/errors/wsman-error';
+import { errorMessageText, WSManClientApi, type WSMAN_API_HANDLE } from '../core/capi/client-api';
+import { dwordData, WSMAN_FLAG_REQUESTED_API_VERSION_1_1 } from '../core/capi/constants';
+import { parseConnectionString } from '../core/session/connection-string';
+import { ComObject } from './com-object';
+import { ConnectionOptions, readConnectionOptions } from './connection-options';
+import { WSManEnumFlags as E, WSManSessionFlags as F } from './flags';
+import type { IWSManConnectionOptions, IWSManEx3 } from './interfaces';
+import { ResourceLocator } from './resource-locator';
+import { Session } from './session';
+import { sessionRequest } from './session-request';
+
+/** The process command line, as the automation object reports it to winrm.vbs. */
+function processCommandLine(): string {
+  return process.argv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg)).join(' ');
+}
+
+@injectable()
+export class WSMan extends ComObject implements IWSManEx3 {
+  readonly implementedInterfaces = ['IWSMan', 'IWSManEx', 'IWSManEx2', 'IWSManEx3'] as const;
+  protected readonly errorSource = 'WSMan';
+  #apiHandle: WSMAN_API_HANDLE | undefined;
+
+  constructor(@inject(WSManClientApi) private readonly api: WSManClientApi) {
+    super();
+  }
+
+  CreateSession(connection = '', flags = 0, connectionOptions: IWSManConnectionOptions | null = null): ComResult<Session> {
+    return this.run(() => {
+      if (typeof connection !== 'string') throw wsmanError('DISP_E_TYPEMISMATCH');
+      if (connectionOptions !== null && connectionOptions !== undefined && !(connectionOptions instanceof ConnectionOptions)) {
+        throw wsmanError('E_INVALIDARG');
+      }
+      const isLocal = parseConnectionString(connection).isLocal;
+      const request = sessionRequest(flags, isLocal, connectionOptions ? readConnectionOptions(connectionOptions) : undefined);
+      const created = this.api.WSManCreateSession(this.#api(), connection, 0, request.credentials, request.proxy);
+      if (created.error) throw wsmanError(created.error.name);
+      for (const [option, value] of request.options) {
+        const set = this.api.WSManSetSessionOption(created.value, option, dwordData(value));
+        if (set.error) {
+          this.api.WSManCloseSession(created.value, 0);
+          throw wsmanError(set.error.name);
+        }
+      }
+      return new Session(this.api, created.value);
+    });
+  }
+
+  CreateConnectionOptions(): ComResult<ConnectionOptions> {
+    return succeeded(new ConnectionOptions());
+  }
+
+  get_CommandLine(): ComResult<string> {
+    return succeeded(processCommandLine());
+  }
+
+  get_Error(): ComResult<string> {
+    return this.lastErrorXml();
+  }
+
+  CreateResourceLocator(strResourceLocator = ''): ComResult<ResourceLocator> {
+    return this.run(() => {
+      if (typeof strResourceLocator !== 'string') throw wsmanError('DISP_E_TYPEMISMATCH');
+      return ResourceLocator.fromString(strResourceLocator);
+    });
+  }
+
+  GetErrorMessage(errorNumber: number): ComResult<string> {
+    return this.run(() => errorMessageText(errorNumber));
+  }
+
+  SessionFlagUTF8 = () => succeeded<number>(F.WSManFlagUTF8);
+  SessionFlagCredUsernamePassword = () => succeeded<number>(F.WSManFlagCredUsernamePassword);
+  SessionFlagSkipCACheck = () => succeeded<number>(F.WSManFlagSkipCACheck);
+  SessionFlagSkipCNCheck = () => succeeded<number>(F.WSManFlagSkipCNCheck);
+  SessionFlagUseDigest = () => succeeded<number>(F.WSManFlagUseDigest);
+  SessionFlagUseNegotiate = () => succeeded<number>(F.WSManFlagUseNegotiate);
+  SessionFlagUseBasic = () => succeeded<number>(F.WSManFlagUseBasic);
+  SessionFlagUseKerberos = () => succeeded<number>(F.WSManFlagUseKerberos);
+  SessionFlagNoEncryption = () => succeeded<number>(F.WSManFlagNoEncryption);
+  SessionFlagEnableSPNServerPort = () => succeeded<number>(F.WSManFlagEnableSPNServerPort);
+  SessionFlagUseNoAuthentication = () => succeeded<number>(F.WSManFlagUseNoAuthentication);
+  EnumerationFlagNonXmlText = () => succeeded<number>(E.WSManFlagNonXmlText);
+  EnumerationFlagReturnEPR = () => succeeded<number>(E.WSManFlagReturnEPR);
+  EnumerationFlagReturnObjectAndEPR = () => succeeded<number>(E.WSManFlagReturnObjectAndEPR);
+  EnumerationFlagHierarchyDeep = () => succeeded<number>(E.WSManFlagHierarchyDeep);
+  EnumerationFlagHierarchyShallow = () => succeeded<number>(E.WSManFlagHierarchyShallow);
+  EnumerationFlagHierarchyDeepBasePropsOnly = () => succeeded<number>(E.WSManFlagHierarchyDeepBasePropsOnly);
+  EnumerationFlagReturnObject = () => succeeded<number>(E.WSManFlagReturnObject);
+  SessionFlagUseClientCertificate = () => succeeded<number>(F.WSManFlagUseClientCertificate);
+  SessionFlagUTF16 = () => succeeded<number>(F.WSManFlagUTF16);
+  SessionFlagUseCredSsp = () => succeeded<number>(F.WSManFlagUseCredSsp);
+  EnumerationFlagAssociationInstance = () => succeeded<number>(E.WSManFlagAssociationInstance);
+  EnumerationFlagAssociatedInstance = () => succeeded<number>(E.WSManFlagAssociatedInstance);
+  SessionFlagSkipRevocationCheck = () => succeeded<number>(F.WSManFlagSkipRevocationCheck);
+  SessionFlagAllowNegotiateImplicitCredentials = () => succeeded<number>(F.WSManFlagAllowNegotiateImplicitCredentials);
+  SessionFlagUseSsl = () => succeeded<number>(F.WSManFlagUseSsl);
+
+  /** One API handle per WSMan object, made on first use like WsmAuto.dll's lazy WSManInitialize. */
+  #api(): WSMAN_API_HANDLE {
+    if (!this.#apiHandle) {
+      const initialized = this.api.WSManInitialize(WSMAN_FLAG_REQUESTED_API_VERSION_1_1);
+      if (initialized.error) throw wsmanError(initialized.error.name);
+      this.#apiHandle = initialized.value;
+    }
+    return this.#apiHandle;
+  }
+}
