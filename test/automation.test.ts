@@ -76,7 +76,7 @@ describe('WSMan.CreateSession', () => {
     ['a bad port', 'server:99999', 0, null, 'ERROR_WSMAN_PORT_INVALID'],
   ] as const)('refuses %s', (_case, connection, flags, creds, code) => {
     const own = createObject('WSMan.Automation');
-    const result = own.CreateSession(connection, flags, creds ? options(...(creds as [string?, string?, string?])) : null);
+    const result = own.CreateSession(connection, flags, creds ? options(...(creds as unknown as [string?, string?, string?])) : null);
     expect(result.error?.name).toBe(code);
     expect(result.hr).toBe(hresultOf(code));
     expect(result.value).toBeUndefined();
@@ -96,7 +96,7 @@ describe('WSMan.CreateSession', () => {
     ['UseSsl with implicit credentials', 'server', F.WSManFlagUseSsl | F.WSManFlagAllowNegotiateImplicitCredentials, null],
     ['UTF16 and the revocation check off', 'https://server', F.WSManFlagUTF16 | F.WSManFlagSkipRevocationCheck, null],
   ] as const)('accepts %s', (_case, connection, flags, creds) => {
-    const result = wsman.CreateSession(connection, flags, creds ? options(...(creds as [string?, string?, string?])) : null);
+    const result = wsman.CreateSession(connection, flags, creds ? options(...(creds as unknown as [string?, string?, string?])) : null);
     expect(result.error).toBeUndefined();
   });
 

@@ -94,7 +94,7 @@ describe('error tables', () => {
 
 describeWithSharedReference('WinRM error table against wsmerror.h facts', () => {
   const facts = apiSurface().errors;
-  it.each(facts.map((e: any) => [e.name, e]))('%s', (_name, fact: any) => {
+  it.each(facts.map((e: any) => [e.name, e]) as [string, any][])('%s', (_name, fact) => {
     const definition = findError(fact.unsigned_decimal)!;
     expect(definition.name).toBe(fact.name);
     expect(definition.message).toBe(fact.message);

@@ -60,7 +60,7 @@ describeWithSharedReference('flag getters return the documented constants', () =
   const byInterface = new Map<string, AutomationObject>();
   for (const o of objects) for (const i of o.implementedInterfaces) byInterface.set(i, o);
 
-  const cases = apiSurface().interfaces.flatMap((i: any) =>
+  const cases: [string, string, number][] = apiSurface().interfaces.flatMap((i: any) =>
     i.members.filter((m: any) => m.returns_value !== undefined).map((m: any) => [i.name, m.name, Number(m.returns_value)]),
   );
 

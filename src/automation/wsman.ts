@@ -1,6 +1,6 @@
 /** WSMan (IWSMan → IWSManEx → IWSManEx2 → IWSManEx3): the one creatable object of WSMan.Automation. */
 import { inject, injectable } from 'inversify';
-import { succeeded, type ComResult } from '../core/hresult';
+import { succeeded, type ComResult, type ComSuccess } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
 import { errorMessageText, WSManClientApi, type WSMAN_API_HANDLE } from '../core/capi/client-api';
 import { dwordData, WSMAN_FLAG_REQUESTED_API_VERSION_1_1 } from '../core/capi/constants';
@@ -49,7 +49,7 @@ export class WSMan extends ComObject implements IWSManEx3 {
     });
   }
 
-  CreateConnectionOptions(): ComResult<ConnectionOptions> {
+  CreateConnectionOptions(): ComSuccess<ConnectionOptions> {
     return succeeded(new ConnectionOptions());
   }
 
