@@ -249,6 +249,17 @@ describe('Session', () => {
     expect(s.get_Error().value).toContain(`Code="${hresultOf(code)}"`);
   });
 
+  it('reports a session whose engine handle was closed, naming its host', async () => {
+    const container = createContainer();
+    const own = createObjectIn(container, 'WSMan.Automation') as WSMan;
+    const s = own.CreateSession('closed-host').value!;
+    container.get(WSManClientApi).WSManCloseSession(s.handle, 0);
+    const result = await s.Identify();
+    expect(result.error?.name).toBe('ERROR_WSMAN_SESSION_ALREADY_CLOSED');
+    expect(s.get_Error().value).toContain('Machine="closed-host"');
+    expect(s.get_Timeout().hr).toBe(0x80338098);
+  });
+
   it('says plainly that the network operations are not in this build', async () => {
     const result = await session().Get('wmicimv2/Win32_Service?Name=spooler');
     expect(result.hr).toBe(0x80004001);

@@ -208,6 +208,7 @@ describe('WSManSetSessionOption / WSManGetSessionOption*: values and checks', ()
     expect(api.WSManGetSessionOptionAsDword(s, O.WSMAN_OPTION_LOCALE).hr).toBe(0x8033819f);
     expect(api.WSManGetSessionOptionAsDword(s, 27 as O).hr).toBe(0x8033819f);
     expect(api.WSManGetSessionOptionAsString(s, O.WSMAN_OPTION_UTF16).hr).toBe(0x803381a0);
+    expect(api.WSManGetSessionOptionAsString(null, O.WSMAN_OPTION_LOCALE).hr).toBe(0x80338179);
   });
 
   it('takes RFC 3066 locales and refuses others with their own codes', () => {

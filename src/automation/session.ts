@@ -18,16 +18,18 @@ export class Session extends ComObject implements IWSManSession {
   readonly implementedInterfaces = ['IWSManSession'] as const;
   protected readonly errorSource = 'Session';
   #batchItems = DEFAULT_BATCH_ITEMS;
+  readonly #host: string;
 
   constructor(
     private readonly api: WSManClientApi,
     readonly handle: WSMAN_SESSION_HANDLE,
   ) {
     super();
+    this.#host = api.sessionOf(handle).connection.host;
   }
 
   protected override errorMachine(): string {
-    return this.api.sessionOf(this.handle).connection.host;
+    return this.#host;
   }
 
   Get(resourceUri: ResourceUriArgument, flags = 0): Promise<ComResult<string>> {
