@@ -4,6 +4,7 @@
  */
 import { succeeded, type ComResult } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
+import { valueOrThrow } from '../core/errors/com-failure';
 import { type WSManClientApi, type WSMAN_SESSION_HANDLE } from '../core/capi/client-api';
 import { dwordData, WSManSessionOption } from '../core/capi/constants';
 import { parseResourceUri } from '../core/session/resource-uri';
@@ -103,14 +104,13 @@ export class Session extends ComObject implements IWSManSession {
   }
 
   get_Timeout(): ComResult<number> {
-    return this.api.WSManGetSessionOptionAsDword(this.handle, WSManSessionOption.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS);
+    return this.run(() => valueOrThrow(this.api.WSManGetSessionOptionAsDword(this.handle, WSManSessionOption.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS)));
   }
 
   put_Timeout(value: number): ComResult<void> {
     return this.run(() => {
       if (!Number.isInteger(value)) throw wsmanError('DISP_E_TYPEMISMATCH');
-      const result = this.api.WSManSetSessionOption(this.handle, WSManSessionOption.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS, dwordData(value));
-      if (result.error) throw wsmanError(result.error.name);
+      valueOrThrow(this.api.WSManSetSessionOption(this.handle, WSManSessionOption.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS, dwordData(value)));
     });
   }
 

@@ -2,6 +2,7 @@
 import { inject, injectable } from 'inversify';
 import { succeeded, type ComResult, type ComSuccess } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
+import { valueOrThrow } from '../core/errors/com-failure';
 import { errorMessageText, WSManClientApi, type WSMAN_API_HANDLE } from '../core/capi/client-api';
 import { dwordData, WSMAN_FLAG_REQUESTED_API_VERSION_1_1 } from '../core/capi/constants';
 import { parseConnectionString } from '../core/session/connection-string';
@@ -36,16 +37,14 @@ export class WSMan extends ComObject implements IWSManEx3 {
       }
       const isLocal = parseConnectionString(connection).isLocal;
       const request = sessionRequest(flags, isLocal, connectionOptions ? readConnectionOptions(connectionOptions) : undefined);
-      const created = this.api.WSManCreateSession(this.#api(), connection, 0, request.credentials, request.proxy);
-      if (created.error) throw wsmanError(created.error.name);
-      for (const [option, value] of request.options) {
-        const set = this.api.WSManSetSessionOption(created.value, option, dwordData(value));
-        if (set.error) {
-          this.api.WSManCloseSession(created.value, 0);
-          throw wsmanError(set.error.name);
-        }
+      const handle = valueOrThrow(this.api.WSManCreateSession(this.#api(), connection, 0, request.credentials, request.proxy));
+      try {
+        for (const [option, value] of request.options) valueOrThrow(this.api.WSManSetSessionOption(handle, option, dwordData(value)));
+      } catch (error) {
+        this.api.WSManCloseSession(handle, 0);
+        throw error;
       }
-      return new Session(this.api, created.value);
+      return new Session(this.api, handle);
     });
   }
 
@@ -101,11 +100,7 @@ export class WSMan extends ComObject implements IWSManEx3 {
 
   /** One API handle per WSMan object, made on first use like WsmAuto.dll's lazy WSManInitialize. */
   #api(): WSMAN_API_HANDLE {
-    if (!this.#apiHandle) {
-      const initialized = this.api.WSManInitialize(WSMAN_FLAG_REQUESTED_API_VERSION_1_1);
-      if (initialized.error) throw wsmanError(initialized.error.name);
-      this.#apiHandle = initialized.value;
-    }
+    this.#apiHandle ??= valueOrThrow(this.api.WSManInitialize(WSMAN_FLAG_REQUESTED_API_VERSION_1_1));
     return this.#apiHandle;
   }
 }

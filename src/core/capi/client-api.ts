@@ -11,6 +11,7 @@ import { findError, formatMessageText } from '../errors/error-table';
 import { wsmanError } from '../errors/wsman-error';
 import { ClientSession } from '../session/client-session';
 import { parseConnectionString } from '../session/connection-string';
+import { RFC3066_LANGUAGE_TAG } from '../session/session-options';
 import { checkCredentials, checkProxy } from '../session/credentials-rules';
 import {
   WSMAN_FLAG_REQUESTED_API_VERSION_1_0,
@@ -54,7 +55,6 @@ interface ApiState {
 }
 
 const SUPPORTED_LANGUAGES = new Set(['en', 'en-us']);
-const RFC3066 = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/;
 const ERROR_SOURCE = 'WSMan';
 
 @injectable()
@@ -131,7 +131,7 @@ export class DefaultWSManClientApi implements WSManClientApi {
       this.#api(apiHandle, 'ERROR_WSMAN_CLIENT_GETERRORMESSAGE_NULL_PARAM');
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_GETERRORMESSAGE_FLAG');
       if (languageCode) {
-        if (!RFC3066.test(languageCode)) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_LANGUAGE_CODE');
+        if (!RFC3066_LANGUAGE_TAG.test(languageCode)) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_LANGUAGE_CODE');
         if (!SUPPORTED_LANGUAGES.has(languageCode.toLowerCase())) throw wsmanError('ERROR_RESOURCE_LANG_NOT_FOUND');
       }
       return errorMessageText(errorCode);

@@ -3,7 +3,7 @@
  * system codes of system-errors.ts, looked up by HRESULT or by symbolic name.
  */
 import winrmTable from './winrm-errors.json';
-import { HRESULT_FACILITY, HRESULT_CODE, toUnsigned } from '../hresult';
+import { HRESULT_FACILITY, toUnsigned } from '../hresult';
 import { SYSTEM_ERRORS } from './system-errors';
 
 export interface ErrorDefinition {

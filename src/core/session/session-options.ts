@@ -18,7 +18,8 @@ export interface OptionDescriptor {
   readonly check?: (value: number | string) => string | undefined;
 }
 
-const RFC3066 = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/;
+/** An RFC 3066 language tag, as the locale options and WSManGetErrorMessage take it. */
+export const RFC3066_LANGUAGE_TAG = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/;
 
 const positive = (value: number | string): string | undefined =>
   typeof value === 'number' && value > 0 ? undefined : 'ERROR_WSMAN_CLIENT_SETSESSIONOPTION_INVALID_PARAM';
@@ -34,7 +35,7 @@ const language = (option: Option, errorName: string): OptionDescriptor => ({
   option,
   kind: 'string',
   settable: true,
-  check: (value) => (typeof value === 'string' && RFC3066.test(value) ? undefined : errorName),
+  check: (value) => (typeof value === 'string' && RFC3066_LANGUAGE_TAG.test(value) ? undefined : errorName),
 });
 
 export const OPTION_DESCRIPTORS: ReadonlyMap<Option, OptionDescriptor> = new Map(
