@@ -21,3 +21,23 @@ export function describeWithSharedReference(name: string, body: () => void): voi
     it.todo(`needs ${API_SURFACE}: ../shared/reference is absent, so the parity checks were not run`);
   });
 }
+
+export const SHARED_FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
+
+export const sharedFixturesPresent = existsSync(join(SHARED_FIXTURES, 'INDEX.md'));
+
+/** A recorded file from ../shared/fixtures (read at test time, never copied into the repository). */
+export function sharedFixture(relativePath: string): string {
+  return readFileSync(join(SHARED_FIXTURES, relativePath), 'utf8');
+}
+
+/** describe() when ../shared/fixtures is there; otherwise reported as skipped with the reason. */
+export function describeWithSharedFixtures(name: string, body: () => void): void {
+  if (sharedFixturesPresent) {
+    describe(name, body);
+    return;
+  }
+  describe(name, () => {
+    it.todo(`needs ${SHARED_FIXTURES}: ../shared/fixtures is absent, so the recordings were not replayed`);
+  });
+}

@@ -53,6 +53,7 @@ export const SYSTEM_ERRORS: readonly SystemErrorDefinition[] = [
   win32('ERROR_CANCELLED', 1223, 'The operation was canceled by the user.'),
   win32('ERROR_CONNECTION_REFUSED', 1225, 'The remote computer refused the network connection.'),
   win32('ERROR_LOGON_FAILURE', 1326, 'The user name or password is incorrect.'),
+  win32('ERROR_INTERNAL_ERROR', 1359, 'An internal error occurred.'),
   win32('ERROR_TIMEOUT', 1460, 'This operation returned because the timeout period expired.'),
   win32('ERROR_RESOURCE_LANG_NOT_FOUND', 1815, 'The specified resource language ID cannot be found in the image file.'),
   win32('ERROR_WINHTTP_TIMEOUT', 12002, 'The operation timed out'),

@@ -1,0 +1,263 @@
+/**
+ * Namespace-aware XML for SOAP: fast-xml-parser reads the text (order preserved), this module
+ * resolves prefixes to namespace URIs itself, decodes character references, and refuses what a
+ * WS-Management peer must never accept (DOCTYPE and entity declarations, unknown entities,
+ * unbound prefixes, more than one root element).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { escapeXmlAttribute, escapeXmlText } from '../errors/fault-xml';
+import { NS } from './namespaces';
+
+export interface XmlAttribute {
+  readonly prefix: string;
+  readonly localName: string;
+  /** '' for unprefixed attributes (they are in no namespace). */
+  readonly namespace: string;
+  readonly value: string;
+}
+
+export interface XmlText {
+  readonly kind: 'text';
+  readonly text: string;
+}
+
+export interface XmlElement {
+  readonly kind: 'element';
+  readonly prefix: string;
+  readonly localName: string;
+  readonly namespace: string;
+  /** Ordinary attributes; namespace declarations are in `declarations`. */
+  readonly attributes: readonly XmlAttribute[];
+  /** Namespace declarations written on this element ('' = default namespace). */
+  readonly declarations: ReadonlyMap<string, string>;
+  /** Every prefix binding in scope at this element, its own declarations included. */
+  readonly scope: ReadonlyMap<string, string>;
+  readonly children: readonly XmlNode[];
+}
+
+export type XmlNode = XmlElement | XmlText;
+
+/** The input is not well-formed XML, or uses a construct WS-Management forbids. */
+export class XmlSyntaxError extends Error {
+  override readonly name = 'XmlSyntaxError';
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: '#cdata',
+});
+
+type RawNode = Record<string, unknown>;
+
+const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&]*);?/g, (whole, name: string) => {
+    if (!whole.endsWith(';')) throw new XmlSyntaxError(`unterminated reference "${whole.slice(0, 20)}"`);
+    if (Object.hasOwn(PREDEFINED_ENTITIES, name)) return PREDEFINED_ENTITIES[name];
+    const numeric = /^#(x[0-9A-Fa-f]+|[0-9]+)$/.exec(name);
+    if (numeric) {
+      const codePoint = numeric[1].startsWith('x') ? parseInt(numeric[1].slice(1), 16) : parseInt(numeric[1], 10);
+      if (codePoint === 0 || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+        throw new XmlSyntaxError(`invalid character reference "${whole}"`);
+      }
+      return String.fromCodePoint(codePoint);
+    }
+    throw new XmlSyntaxError(`undeclared entity "${whole.slice(0, 40)}"`);
+  });
+}
+
+function splitName(qualifiedName: string): { prefix: string; localName: string } {
+  const colon = qualifiedName.indexOf(':');
+  return colon === -1
+    ? { prefix: '', localName: qualifiedName }
+    : { prefix: qualifiedName.slice(0, colon), localName: qualifiedName.slice(colon + 1) };
+}
+
+function resolvePrefix(prefix: string, scope: ReadonlyMap<string, string>, what: string): string {
+  if (prefix === 'xml') return NS.xml;
+  const uri = scope.get(prefix);
+  if (uri === undefined) {
+    if (prefix === '') return '';
+    throw new XmlSyntaxError(`unbound namespace prefix "${prefix}" on ${what}`);
+  }
+  return uri;
+}
+
+function textOf(raw: RawNode): string | undefined {
+  if ('#text' in raw) return decodeReferences(String(raw['#text']));
+  if ('#cdata' in raw) {
+    const inner = raw['#cdata'] as RawNode[];
+    return inner.map((node) => String(node['#text'] ?? '')).join('');
+  }
+  return undefined;
+}
+
+function buildElement(raw: RawNode, parentScope: ReadonlyMap<string, string>): XmlElement {
+  const qualifiedName = Object.keys(raw).find((key) => key !== ':@');
+  if (qualifiedName === undefined) throw new XmlSyntaxError('element without a name');
+  const rawAttributes = (raw[':@'] ?? {}) as Record<string, string>;
+
+  const declarations = new Map<string, string>();
+  for (const [name, value] of Object.entries(rawAttributes)) {
+    if (value.includes('<')) throw new XmlSyntaxError(`"<" in the value of attribute ${name}`);
+    if (name === 'xmlns') declarations.set('', decodeReferences(value));
+    else if (name.startsWith('xmlns:')) declarations.set(name.slice(6), decodeReferences(value));
+  }
+  const scope = declarations.size === 0 ? parentScope : new Map([...parentScope, ...declarations]);
+
+  const attributes: XmlAttribute[] = [];
+  for (const [name, value] of Object.entries(rawAttributes)) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    const { prefix, localName } = splitName(name);
+    const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${name}`);
+    attributes.push({ prefix, localName, namespace, value: decodeReferences(value) });
+  }
+
+  const { prefix, localName } = splitName(qualifiedName);
+  const children: XmlNode[] = [];
+  for (const child of raw[qualifiedName] as RawNode[]) {
+    const text = textOf(child);
+    if (text !== undefined) children.push({ kind: 'text', text });
+    else children.push(buildElement(child, scope));
+  }
+  return {
+    kind: 'element',
+    prefix,
+    localName,
+    namespace: resolvePrefix(prefix, scope, `element ${qualifiedName}`),
+    attributes,
+    declarations,
+    scope,
+    children,
+  };
+}
+
+/** Parses a document and returns its root element. Throws XmlSyntaxError for anything not acceptable. */
+export function parseXml(text: string): XmlElement {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
+    throw new XmlSyntaxError('DOCTYPE and entity declarations are not allowed');
+  }
+  // The parser drops character data after the root element; XML does not allow any.
+  if (!text.trimEnd().endsWith('>')) throw new XmlSyntaxError('text after the root element');
+  let raw: RawNode[];
+  try {
+    raw = parser.parse(text, true) as RawNode[];
+  } catch (error) {
+    throw new XmlSyntaxError(error instanceof Error ? error.message : String(error));
+  }
+  const roots = raw.filter((node) => textOf(node) === undefined);
+  const strayText = raw.some((node) => (textOf(node) ?? '').trim() !== '');
+  if (roots.length !== 1 || strayText) throw new XmlSyntaxError('a document must have exactly one root element');
+  return buildElement(roots[0], new Map());
+}
+
+// ---- reading helpers ---------------------------------------------------------------------------
+
+export function isElement(node: XmlNode): node is XmlElement {
+  return node.kind === 'element';
+}
+
+export function childElements(element: XmlElement): XmlElement[] {
+  return element.children.filter(isElement);
+}
+
+export function children(element: XmlElement, namespace: string, localName: string): XmlElement[] {
+  return element.children.filter(
+    (node): node is XmlElement => isElement(node) && node.localName === localName && node.namespace === namespace,
+  );
+}
+
+export function child(element: XmlElement, namespace: string, localName: string): XmlElement | undefined {
+  return children(element, namespace, localName)[0];
+}
+
+export function attribute(element: XmlElement, localName: string, namespace = ''): string | undefined {
+  return element.attributes.find((a) => a.localName === localName && a.namespace === namespace)?.value;
+}
+
+/** The element's own character data (direct text children, concatenated). */
+export function textContent(element: XmlElement): string {
+  let text = '';
+  for (const node of element.children) if (node.kind === 'text') text += node.text;
+  return text;
+}
+
+/** True when `xsi:nil="true"` is set. */
+export function isNil(element: XmlElement): boolean {
+  const nil = attribute(element, 'nil', NS.xsi);
+  return nil === 'true' || nil === '1';
+}
+
+/** Resolves a QName written in content (e.g. `s:Sender`) against the element's scope. */
+export function resolveQName(element: XmlElement, qname: string): { namespace: string; localName: string } {
+  const { prefix, localName } = splitName(qname.trim());
+  return { namespace: element.scope.get(prefix) ?? (prefix === '' ? '' : `urn:unbound:${prefix}`), localName };
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+function qualified(prefix: string, localName: string): string {
+  return prefix === '' ? localName : `${prefix}:${localName}`;
+}
+
+/** Prefixes a subtree uses (names and xsi:type-style QName values) but does not declare itself. */
+function undeclaredPrefixes(element: XmlElement, declaredAbove: ReadonlySet<string>, found: Set<string>): void {
+  const declared = element.declarations.size === 0 ? declaredAbove : new Set([...declaredAbove, ...element.declarations.keys()]);
+  const use = (prefix: string): void => {
+    if (prefix !== 'xml' && !declared.has(prefix)) found.add(prefix);
+  };
+  use(element.prefix);
+  for (const attr of element.attributes) {
+    if (attr.prefix !== '') use(attr.prefix);
+    if (attr.localName === 'type' && attr.namespace === NS.xsi && attr.value.includes(':')) use(splitName(attr.value).prefix);
+  }
+  for (const node of element.children) if (isElement(node)) undeclaredPrefixes(node, declared, found);
+}
+
+function writeElement(element: XmlElement, extraDeclarations: ReadonlyMap<string, string>, out: string[]): void {
+  const name = qualified(element.prefix, element.localName);
+  out.push('<', name);
+  for (const [prefix, uri] of [...extraDeclarations, ...element.declarations]) {
+    out.push(' ', prefix === '' ? 'xmlns' : `xmlns:${prefix}`, '="', escapeXmlAttribute(uri), '"');
+  }
+  for (const attr of element.attributes) {
+    out.push(' ', qualified(attr.prefix, attr.localName), '="', escapeXmlAttribute(attr.value), '"');
+  }
+  if (element.children.length === 0) {
+    out.push('/>');
+    return;
+  }
+  out.push('>');
+  for (const node of element.children) {
+    if (node.kind === 'text') out.push(escapeXmlText(node.text));
+    else writeElement(node, new Map(), out);
+  }
+  out.push('</', name, '>');
+}
+
+/**
+ * The element as standalone XML text: namespace bindings it inherits and uses are declared on it,
+ * so the text parses the same on its own (how an item or resource is handed to a script).
+ */
+export function serializeXml(element: XmlElement): string {
+  const needed = new Set<string>();
+  undeclaredPrefixes(element, new Set(), needed);
+  const extra = new Map<string, string>();
+  for (const prefix of needed) {
+    const uri = element.scope.get(prefix);
+    if (uri !== undefined) extra.set(prefix, uri);
+  }
+  const out: string[] = [];
+  writeElement(element, extra, out);
+  return out.join('');
+}
