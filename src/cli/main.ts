@@ -3,13 +3,15 @@
  * `wsman`: the command line of wsman-automation.
  *   wsman demo           walk the WSMan.Automation object model (no Windows host needed)
  *   wsman helpmsg N      message text for an error number, like `winrm helpmsg`
+ *   wsman serve …        run the embedded WinRM endpoint (see serve.ts)
  */
 import 'reflect-metadata';
 import { createObject } from '../index';
 import { formatHResult, toSigned } from '../core/hresult';
 import { runDemo } from './demo';
+import { serve } from './serve';
 
-const USAGE = 'usage: wsman demo | wsman helpmsg <number>';
+const USAGE = 'usage: wsman demo | wsman helpmsg <number> | wsman serve [options]';
 
 /** `winrm helpmsg` accepts 0x-hex, negative decimal and plain decimal. */
 export function parseErrorNumber(text: string): number | undefined {
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'helpmsg':
       return helpmsg(rest[0]);
+    case 'serve':
+      return serve(rest, (line) => process.stdout.write(line + '\n'));
     default:
       process.stderr.write(`${USAGE}\n`);
       return 2;

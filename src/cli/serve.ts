@@ -1,0 +1,98 @@
+/**
+ * `wsman serve`: run the embedded WinRM endpoint until SIGINT/SIGTERM.
+ *   --host H  --port N  --https  --https-port N  --cert FILE --key FILE
+ *   --user NAME:PASSWORD (repeatable)  --allow-unencrypted  --data DIR
+ *   --client-ca FILE  --map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]  --machine NAME
+ *   --cim-schema FILE  --cim-instances DIR
+ */
+import { readFileSync } from 'node:fs';
+import { parseUser, startEndpoint, type EndpointOptions } from '../server/endpoint';
+import type { CertificateMapping } from '../server/tls/certificate-mapping';
+
+export const SERVE_USAGE =
+  'usage: wsman serve [--host H] [--port N] [--https] [--https-port N] [--cert FILE --key FILE]\n' +
+  '                   [--user NAME:PASSWORD]... [--allow-unencrypted] [--data DIR]\n' +
+  '                   [--client-ca FILE] [--map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]]...\n' +
+  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR]';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function portOf(text: string | undefined, flag: string): number {
+  const port = Number(text);
+  if (text === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} needs a port number 0-65535`);
+  return port;
+}
+
+/** `SUBJECT=USER` or `SUBJECT=USER@THUMBPRINT` (the subject is a UPN, a CN or '*'). */
+function parseMapping(text: string | undefined): CertificateMapping {
+  const match = text === undefined ? null : /^([^=]+)=([^@]+)(?:@([0-9A-Fa-f: ]+))?$/.exec(text);
+  if (!match) throw new Error('--map-cert needs SUBJECT=USER[@ISSUER_THUMBPRINT]');
+  return { subject: match[1], userName: match[2], ...(match[3] ? { issuerThumbprint: match[3] } : {}) };
+}
+
+export function parseServeArguments(args: readonly string[]): EndpointOptions {
+  const options: Mutable<EndpointOptions> = {};
+  const users: string[] = [];
+  const mappings: CertificateMapping[] = [];
+  const authorities: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--host': options.host = value(); break;
+      case '--port': options.port = portOf(value(), flag); break;
+      case '--https': options.https = true; break;
+      case '--https-port': options.httpsPort = portOf(value(), flag); break;
+      case '--cert': options.certFile = value(); break;
+      case '--key': options.keyFile = value(); break;
+      case '--user': {
+        const text = value();
+        parseUser(text);
+        users.push(text);
+        break;
+      }
+      case '--allow-unencrypted': options.allowUnencrypted = true; break;
+      case '--data': options.dataDir = value(); break;
+      case '--client-ca': authorities.push(readFileSync(value(), 'utf8')); break;
+      case '--map-cert': mappings.push(parseMapping(value())); break;
+      case '--machine': options.machineName = value(); break;
+      case '--cim-schema': options.cimSchemaFile = value(); break;
+      case '--cim-instances': options.cimInstancesDir = value(); break;
+      default: throw new Error(`unknown option ${flag}`);
+    }
+  }
+  if (users.length > 0) options.users = users;
+  if (mappings.length > 0) options.certificateMappings = mappings;
+  if (authorities.length > 0) options.clientCertificateAuthorities = authorities;
+  return options;
+}
+
+export async function serve(args: readonly string[], print: (line: string) => void): Promise<number> {
+  let options: EndpointOptions;
+  try {
+    options = parseServeArguments(args);
+  } catch (error) {
+    print(`${(error as Error).message}\n${SERVE_USAGE}`);
+    return 2;
+  }
+  const endpoint = await startEndpoint(options);
+  if (endpoint.url) print(`WinRM endpoint listening on ${endpoint.url}`);
+  if (endpoint.httpsUrl) print(`WinRM endpoint listening on ${endpoint.httpsUrl} (certificate thumbprint ${endpoint.certificateThumbprint})`);
+  if (!options.users?.length) print('warning: no --user given; every authenticated request will be refused');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await endpoint.close();
+  print('WinRM endpoint stopped');
+  return 0;
+}

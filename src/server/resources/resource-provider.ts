@@ -1,0 +1,48 @@
+/**
+ * What the service asks of a family of resources (the config tree, WMI classes): each operation
+ * gets the validated request and answers with resource XML, or throws a WSManError.
+ */
+import type { ProviderInfo } from '../../core/protocol/faults';
+import type { Selector } from '../../core/session/resource-uri';
+import type { WSManRequest } from '../service/wsman-request';
+
+/** A reference to one resource instance: what EnumerateEPR and Create hand back. */
+export interface ResourceReference {
+  readonly resourceUri: string;
+  readonly selectors: readonly Selector[];
+}
+
+export interface EnumerationItem {
+  /** The resource's XML (for EnumerateObject / ObjectAndEPR). */
+  readonly xml: () => string;
+  readonly reference: ResourceReference;
+}
+
+/** How the client asked to filter an enumeration. */
+export type EnumerationFilter =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'wql'; readonly query: string }
+  | { readonly kind: 'selector'; readonly selectors: readonly Selector[] };
+
+/** Providers may answer at once or later; the service bounds the wait by OperationTimeout. */
+export type Answer<T> = T | Promise<T>;
+
+export interface CreatedResource {
+  readonly reference: ResourceReference;
+}
+
+export interface ResourceProvider {
+  /** Whether this provider serves the (absolute, alias-free) resource URI. */
+  serves(resourceUri: string): boolean;
+  /** Set when faults of this provider nest in f:ProviderFault, as WMI's do. */
+  readonly providerInfo?: ProviderInfo;
+  get(request: WSManRequest): Answer<string>;
+  put(request: WSManRequest): Answer<string>;
+  create(request: WSManRequest): Answer<CreatedResource>;
+  delete(request: WSManRequest): Answer<void>;
+  enumerate(request: WSManRequest, filter: EnumerationFilter): Answer<EnumerationItem[]>;
+  /** Custom action `resourceUri/Method`; returns the `<p:Method_OUTPUT>` XML. */
+  invoke(request: WSManRequest, method: string): Answer<string>;
+}
+
+export const ResourceProvider = Symbol.for('wsman-automation.server.ResourceProvider');

@@ -1,0 +1,46 @@
+/**
+ * The endpoint feature: one container per running endpoint, since every endpoint has its own
+ * configuration, accounts and CIM store.
+ */
+import { Container, ContainerModule } from 'inversify';
+import { BasicAuthScheme } from './auth/basic-auth';
+import { CertificateAuthScheme, CertificateMappings } from './auth/certificate-auth';
+import { EndpointUsers, ServerAuthScheme, type EndpointUser } from './auth/server-auth';
+import { CimStore } from './cim/cim-store';
+import { HttpFront } from './http/http-front';
+import { ConfigResources } from './resources/config-resources';
+import { ResourceProvider } from './resources/resource-provider';
+import { WmiResources } from './resources/wmi-resources';
+import { EndpointState } from './service/endpoint-state';
+import { EnumerationContexts } from './service/enumeration-contexts';
+import { WSManService } from './service/wsman-service';
+import type { CertificateMapping } from './tls/certificate-mapping';
+
+export interface EndpointBindings {
+  readonly state: EndpointState;
+  readonly users: readonly EndpointUser[];
+  readonly certificateMappings: readonly CertificateMapping[];
+  readonly cimStore: CimStore;
+}
+
+export function endpointModule(bindings: EndpointBindings): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(EndpointState).toConstantValue(bindings.state);
+    bind(EndpointUsers).toConstantValue(bindings.users);
+    bind(CertificateMappings).toConstantValue(bindings.certificateMappings);
+    bind(CimStore).toConstantValue(bindings.cimStore);
+    bind(ResourceProvider).to(ConfigResources).inSingletonScope();
+    bind(ResourceProvider).to(WmiResources).inSingletonScope();
+    bind(ServerAuthScheme).to(BasicAuthScheme).inSingletonScope();
+    bind(ServerAuthScheme).to(CertificateAuthScheme).inSingletonScope();
+    bind(EnumerationContexts).toConstantValue(new EnumerationContexts());
+    bind(WSManService).toSelf().inSingletonScope();
+    bind(HttpFront).toSelf().inSingletonScope();
+  });
+}
+
+export function createEndpointContainer(bindings: EndpointBindings): Container {
+  const container = new Container();
+  container.load(endpointModule(bindings));
+  return container;
+}

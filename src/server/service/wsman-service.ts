@@ -1,0 +1,318 @@
+/**
+ * The WS-Management service: one SOAP request in, one SOAP reply out. It checks the headers,
+ * routes the action to the provider that serves the resource URI, keeps enumerations, applies
+ * the limits of winrm/config, and turns every failure into the fault Windows would send.
+ */
+import { inject, injectable, multiInject } from 'inversify';
+import { WSManError, wsmanError } from '../../core/errors/wsman-error';
+import { buildIdentifyResponseEnvelope, buildResponseEnvelope } from '../../core/protocol/envelope';
+import { buildFaultEnvelope, type ProviderInfo } from '../../core/protocol/faults';
+import { readSoapMessage, type SoapMessage } from '../../core/protocol/message';
+import { ACTION, DIALECT, NS } from '../../core/protocol/namespaces';
+import { attribute, child, childElements, parseXml, textContent, XmlSyntaxError, type XmlElement } from '../../core/protocol/xml';
+import { readSelectors } from '../../core/protocol/message';
+import type { Principal } from '../principal';
+import { identifyResponseXml } from '../resources/identify';
+import { endpointReferenceXml, resourceCreatedXml } from '../resources/references';
+import { ResourceProvider, type EnumerationFilter, type EnumerationItem } from '../resources/resource-provider';
+import { EndpointState } from './endpoint-state';
+import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
+import { isIdentify, messageIdOf, validateRequest, type WSManRequest } from './wsman-request';
+
+export type ServiceReply =
+  | { readonly status: 200 | 500; readonly body: string }
+  /** The request could not be read as XML at all: HTTP 400, empty body (wire.md §4.4). */
+  | { readonly status: 400 }
+  /** Not Identify, and nobody authenticated: the HTTP layer answers 401. */
+  | { readonly status: 401 };
+
+export interface CallerContext {
+  readonly principal: Principal;
+  readonly secure: boolean;
+  /** Bytes per character of the reply encoding (UTF-16 doubles every size). */
+  readonly bytesPerUnit: 1 | 2;
+}
+
+const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
+const ENUMERATION_MODES: Readonly<Record<string, EnumerationMode>> = {
+  EnumerateEPR: 'references',
+  EnumerateObjectAndEPR: 'objectsAndReferences',
+};
+
+@injectable()
+export class WSManService {
+  private readonly inFlight = new Map<string, number>();
+  /** Errors raised inside a provider: WMI's nest in f:ProviderFault, the service's own do not. */
+  private readonly providerErrors = new WeakSet<object>();
+
+  constructor(
+    @inject(EndpointState) private readonly state: EndpointState,
+    @multiInject(ResourceProvider) private readonly providers: ResourceProvider[],
+    @inject(EnumerationContexts) private readonly enumerations: EnumerationContexts,
+  ) {}
+
+  async handle(text: string, caller: CallerContext): Promise<ServiceReply> {
+    let message: SoapMessage;
+    try {
+      message = readSoapMessage(parseXml(text));
+    } catch (error) {
+      if (error instanceof XmlSyntaxError) return { status: 400 };
+      return this.fault(error, '', undefined);
+    }
+    if (isIdentify(message)) return { status: 200, body: buildIdentifyResponseEnvelope(this.identify(caller)) };
+    if (caller.principal.scheme === 'Anonymous') return { status: 401 };
+
+    const relatesTo = messageIdOf(message);
+    let request: WSManRequest;
+    try {
+      request = validateRequest(message, this.state.config, caller.principal);
+    } catch (error) {
+      return this.fault(error, relatesTo, undefined);
+    }
+    const provider = this.providers.find((p) => p.serves(request.resourceUri));
+    try {
+      this.enterOperation(caller.principal.userName);
+    } catch (error) {
+      return this.fault(error, relatesTo, undefined);
+    }
+    try {
+      const reply = await this.withTimeout(this.dispatch(request, provider, caller), request.operationTimeoutMs);
+      return { status: 200, body: reply };
+    } catch (error) {
+      return this.fault(error, relatesTo, provider?.providerInfo);
+    } finally {
+      this.leaveOperation(caller.principal.userName);
+    }
+  }
+
+  private identify(caller: CallerContext): string {
+    const config = this.state.config;
+    const profiles: string[] = [];
+    if (config.flag('Service/Auth/Basic')) {
+      if (config.flag('Service/AllowUnencrypted')) profiles.push('http/basic');
+      if (this.state.listeners.some((l) => l.transport === 'HTTPS')) profiles.push('https/basic');
+    }
+    if (config.flag('Service/Auth/Certificate') && this.state.listeners.some((l) => l.transport === 'HTTPS')) profiles.push('https/mutual');
+    return identifyResponseXml({
+      osVersion: this.state.osVersion,
+      authenticated: caller.principal.scheme !== 'Anonymous',
+      securityProfiles: profiles,
+    });
+  }
+
+  private enterOperation(user: string): void {
+    const limit = this.state.config.number('Service/MaxConcurrentOperationsPerUser');
+    const open = (this.inFlight.get(user) ?? 0) + this.enumerations.countFor(user, this.enumerationTimeout());
+    if (open >= limit) throw wsmanError('ERROR_WSMAN_QUOTA_MAX_OPERATIONS');
+    this.inFlight.set(user, (this.inFlight.get(user) ?? 0) + 1);
+  }
+
+  private leaveOperation(user: string): void {
+    const count = (this.inFlight.get(user) ?? 1) - 1;
+    if (count <= 0) this.inFlight.delete(user);
+    else this.inFlight.set(user, count);
+  }
+
+  private enumerationTimeout(): number {
+    return this.state.config.number('Service/EnumerationTimeoutms');
+  }
+
+  private async withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT')), timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fault(error: unknown, relatesTo: string, provider: ProviderInfo | undefined): ServiceReply {
+    const failure = error instanceof WSManError ? error : wsmanError('ERROR_INTERNAL_ERROR', { cause: error });
+    const nested = provider && this.providerErrors.has(failure) ? provider : undefined;
+    return {
+      status: 500,
+      body: buildFaultEnvelope(failure, { relatesTo, machine: this.state.machineName, ...(nested ? { provider: nested } : {}) }),
+    };
+  }
+
+  /** Runs a provider call, remembering its failures as the provider's. */
+  private async fromProvider<T>(call: () => T | Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof WSManError) this.providerErrors.add(error);
+      throw error;
+    }
+  }
+
+  private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra: ('enumeration')[] = []): string {
+    const envelope = buildResponseEnvelope({ action, relatesTo: request.messageId, bodyXml, extraNamespaces: extra });
+    if (Buffer.byteLength(envelope) * caller.bytesPerUnit > request.maxEnvelopeSize) {
+      throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
+    }
+    return envelope;
+  }
+
+  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext): Promise<string> {
+    if (request.action === ACTION.pull) return this.pull(request, caller);
+    if (request.action === ACTION.release) return this.release(request, caller);
+    if (!provider) throw wsmanError('ERROR_WSMAN_INVALID_RESOURCE_URI');
+    const response = `${request.action}Response`;
+    switch (request.action) {
+      case ACTION.get:
+        return this.reply(request, response, await this.fromProvider(() => provider.get(request)), caller);
+      case ACTION.put: {
+        const body = await this.fromProvider(() => provider.put(request));
+        this.state.saveConfig();
+        return this.reply(request, response, body, caller);
+      }
+      case ACTION.create: {
+        const created = await this.fromProvider(() => provider.create(request));
+        return this.reply(request, response, resourceCreatedXml(request.to, created.reference), caller);
+      }
+      case ACTION.delete:
+        await this.fromProvider(() => provider.delete(request));
+        return this.reply(request, response, '', caller);
+      case ACTION.enumerate:
+        return this.enumerate(request, provider, caller);
+    }
+    const prefix = `${request.resourceUri}/`;
+    if (request.action.toLowerCase().startsWith(prefix.toLowerCase()) && !request.action.slice(prefix.length).includes('/')) {
+      const method = request.action.slice(prefix.length);
+      const output = await this.fromProvider(() => provider.invoke(request, method));
+      return this.reply(request, response, output, caller);
+    }
+    throw wsmanError('ERROR_WSMAN_ACTION_NOT_SUPPORTED');
+  }
+
+  private async enumerate(request: WSManRequest, provider: ResourceProvider, caller: CallerContext): Promise<string> {
+    const body = request.body;
+    if (!body || body.namespace !== NS.enumeration || body.localName !== 'Enumerate') throw wsmanError('ERROR_WSMAN_SCHEMA_VALIDATION_ERROR');
+    const modeElement = child(body, NS.wsman, 'EnumerationMode');
+    const modeText = modeElement ? textContent(modeElement).trim() : '';
+    const mode = modeText === '' ? 'objects' : ENUMERATION_MODES[modeText];
+    if (!mode) throw wsmanError('ERROR_WSMAN_UNSUPPORTED_FEATURE');
+    const polymorphism = child(body, NS.cimBinding, 'PolymorphismMode');
+    if (polymorphism && !POLYMORPHISM_MODES.has(textContent(polymorphism).trim())) {
+      throw wsmanError('ERROR_WSMAN_POLYMORPHISM_MODE_UNSUPPORTED');
+    }
+    const filter = readFilter(body);
+    const optimize = child(body, NS.wsman, 'OptimizeEnumeration') !== undefined;
+    const maxElements = readMaxElements(child(body, NS.wsman, 'MaxElements'));
+
+    const items = await this.fromProvider(() => provider.enumerate(request, filter));
+    const enumeration: Omit<OpenEnumeration, 'lastUsed'> = {
+      items,
+      mode,
+      resourceUri: request.resourceUri,
+      owner: request.principal.userName,
+      position: 0,
+    };
+    const context = this.enumerations.add(enumeration);
+    if (!optimize) {
+      return this.reply(request, `${ACTION.enumerate}Response`, `<n:EnumerateResponse><n:EnumerationContext>${context}</n:EnumerationContext></n:EnumerateResponse>`, caller, ['enumeration']);
+    }
+    const open = this.enumerations.take(context, request.principal.userName, this.enumerationTimeout());
+    return this.batchReply(request, open, maxElements, caller, 'enumerate');
+  }
+
+  private pull(request: WSManRequest, caller: CallerContext): string {
+    const body = request.body;
+    if (!body || body.namespace !== NS.enumeration || body.localName !== 'Pull') throw wsmanError('ERROR_WSMAN_SCHEMA_VALIDATION_ERROR');
+    const contextElement = child(body, NS.enumeration, 'EnumerationContext');
+    if (!contextElement) throw wsmanError('ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT');
+    const maxElements = readMaxElements(child(body, NS.enumeration, 'MaxElements'));
+    const open = this.enumerations.take(textContent(contextElement).trim(), request.principal.userName, this.enumerationTimeout());
+    return this.batchReply(request, open, maxElements, caller, 'pull');
+  }
+
+  private release(request: WSManRequest, caller: CallerContext): string {
+    const body = request.body;
+    const contextElement = body && body.localName === 'Release' ? child(body, NS.enumeration, 'EnumerationContext') : undefined;
+    if (!contextElement) throw wsmanError('ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT');
+    this.enumerations.take(textContent(contextElement).trim(), request.principal.userName, this.enumerationTimeout());
+    return this.reply(request, `${ACTION.release}Response`, '', caller);
+  }
+
+  /**
+   * The next batch: at most min(MaxElements, MaxBatchItems) items, and only as many as fit in
+   * MaxEnvelopeSize. A single item that cannot fit is an EncodingLimit fault.
+   */
+  private batchReply(request: WSManRequest, open: OpenEnumeration, requested: number, caller: CallerContext, kind: 'enumerate' | 'pull'): string {
+    const limit = Math.min(requested, this.state.config.number('MaxBatchItems'));
+    const itemsTag = kind === 'enumerate' ? 'w:Items' : 'n:Items';
+    const action = kind === 'enumerate' ? `${ACTION.enumerate}Response` : `${ACTION.pull}Response`;
+    const responseTag = kind === 'enumerate' ? 'n:EnumerateResponse' : 'n:PullResponse';
+    const endTag = kind === 'enumerate' ? '<w:EndOfSequence/>' : '<n:EndOfSequence/>';
+    // Room for the envelope around the items, the longest context and the end marker.
+    const frame = buildResponseEnvelope({
+      action,
+      relatesTo: request.messageId,
+      bodyXml: `<${responseTag}><n:EnumerationContext>uuid:00000000-0000-0000-0000-000000000000</n:EnumerationContext><${itemsTag}></${itemsTag}>${endTag}</${responseTag}>`,
+      extraNamespaces: ['enumeration'],
+    });
+    let budget = Math.floor(request.maxEnvelopeSize / caller.bytesPerUnit) - Buffer.byteLength(frame);
+    const parts: string[] = [];
+    while (parts.length < limit && open.position < open.items.length) {
+      const xml = itemXml(open.items[open.position], open.mode);
+      const size = Buffer.byteLength(xml);
+      if (size > budget) {
+        if (parts.length === 0) throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
+        break;
+      }
+      budget -= size;
+      parts.push(xml);
+      open.position++;
+    }
+    const done = open.position >= open.items.length;
+    const context = done ? '' : this.enumerations.keep(open);
+    const contextXml = done && kind === 'pull' ? '' : `<n:EnumerationContext>${context}</n:EnumerationContext>`;
+    const itemsXml = parts.length > 0 || kind === 'enumerate' ? `<${itemsTag}>${parts.join('')}</${itemsTag}>` : '';
+    return buildResponseEnvelope({
+      action,
+      relatesTo: request.messageId,
+      bodyXml: `<${responseTag}>${contextXml}${itemsXml}${done ? endTag : ''}</${responseTag}>`,
+      extraNamespaces: ['enumeration'],
+    });
+  }
+}
+
+function itemXml(item: EnumerationItem, mode: EnumerationMode): string {
+  switch (mode) {
+    case 'objects':
+      return item.xml();
+    case 'references':
+      return endpointReferenceXml(item.reference);
+    case 'objectsAndReferences':
+      return `<w:Item>${item.xml()}${endpointReferenceXml(item.reference)}</w:Item>`;
+  }
+}
+
+/** w:MaxElements / n:MaxElements: a positive integer, 1 when absent (WS-Enumeration default). */
+function readMaxElements(element: XmlElement | undefined): number {
+  if (!element) return 1;
+  const text = textContent(element).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw wsmanError('ERROR_WSMAN_INVALID_PARAMETER');
+  return Number(text);
+}
+
+/** w:Filter (or n:Filter) with its dialect; a filter without a dialect is read as WQL text. */
+function readFilter(enumerate: XmlElement): EnumerationFilter {
+  const filter = child(enumerate, NS.wsman, 'Filter') ?? child(enumerate, NS.enumeration, 'Filter');
+  if (!filter) return { kind: 'none' };
+  const dialect = attribute(filter, 'Dialect') ?? DIALECT.wql;
+  if (dialect === DIALECT.wql) {
+    const query = textContent(filter).trim();
+    if (query === '' || childElements(filter).length > 0) throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
+    return { kind: 'wql', query };
+  }
+  if (dialect === DIALECT.selector) {
+    const selectors = readSelectors(child(filter, NS.wsman, 'SelectorSet'));
+    if (selectors.length === 0) throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
+    return { kind: 'selector', selectors: selectors.map(({ name, value }) => ({ name, value })) };
+  }
+  throw wsmanError('ERROR_WSMAN_ENUMERATE_FILTER_DIALECT_REQUESTED_UNAVAILABLE');
+}

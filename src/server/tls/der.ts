@@ -1,0 +1,267 @@
+/**
+ * A minimal DER (ITU-T X.690 Distinguished Encoding Rules) writer, plus the small reader the certificate code
+ * needs to pick fields out of existing certificates. Every writer returns the complete TLV as a Buffer, so
+ * values nest by plain function composition: `sequence(oid('2.5.4.3'), utf8String('host'))`.
+ */
+
+/** Universal tag numbers (with the constructed bit where the type is always constructed). */
+export const Tag = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+const CONTEXT_SPECIFIC = 0x80;
+const CONSTRUCTED = 0x20;
+
+/** The length octets: short form below 128, long form (0x80 | count, then big-endian bytes) from 128 on. */
+export function encodeLength(length: number): Buffer {
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`DER length must be a non-negative integer: ${length}`);
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** One TLV with a single-octet identifier (tag numbers up to 30, which is all X.509 uses). */
+export function tlv(tag: number, content: Buffer): Buffer {
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (tag & 0x1f) === 0x1f) throw new RangeError(`unsupported DER tag: ${tag}`);
+  return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
+}
+
+export function sequence(...items: Buffer[]): Buffer {
+  return tlv(Tag.SEQUENCE, Buffer.concat(items));
+}
+
+/** SET OF: DER orders the elements by their encodings (X.690 11.6). */
+export function set(...items: Buffer[]): Buffer {
+  return tlv(Tag.SET, Buffer.concat([...items].sort(Buffer.compare)));
+}
+
+/**
+ * INTEGER. A bigint or number is encoded in minimal two's complement; a Buffer is an unsigned big-endian
+ * magnitude (a serial number, an RSA modulus): leading zeros are dropped and one 0x00 is added when the top
+ * bit is set, so the value stays positive.
+ */
+export function integer(value: bigint | number | Buffer): Buffer {
+  if (Buffer.isBuffer(value)) {
+    let start = 0;
+    while (start < value.length - 1 && value[start] === 0) start++;
+    const magnitude = value.length === 0 ? Buffer.from([0]) : value.subarray(start);
+    return tlv(Tag.INTEGER, magnitude[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : Buffer.from(magnitude));
+  }
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`DER INTEGER needs an integer: ${value}`);
+  return tlv(Tag.INTEGER, twosComplement(BigInt(value)));
+}
+
+function twosComplement(value: bigint): Buffer {
+  let byteCount = 1;
+  if (value >= 0n) {
+    while (value >= 1n << BigInt(8 * byteCount - 1)) byteCount++;
+  } else {
+    while (value < -(1n << BigInt(8 * byteCount - 1))) byteCount++;
+  }
+  const unsigned = value >= 0n ? value : (1n << BigInt(8 * byteCount)) + value;
+  return Buffer.from(unsigned.toString(16).padStart(2 * byteCount, '0'), 'hex');
+}
+
+/** OBJECT IDENTIFIER from dotted form, e.g. '1.2.840.113549.1.1.11'. */
+export function oid(dotted: string): Buffer {
+  if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(dotted)) throw new RangeError(`not a dotted object identifier: '${dotted}'`);
+  const arcs = dotted.split('.').map((arc) => BigInt(arc));
+  const [first, second] = [arcs[0]!, arcs[1]!];
+  if (first < 2n && second > 39n) throw new RangeError(`object identifier arc out of range: '${dotted}'`);
+  const body = [first * 40n + second, ...arcs.slice(2)].flatMap(base128);
+  return tlv(Tag.OID, Buffer.from(body));
+}
+
+function base128(value: bigint): number[] {
+  const groups = [Number(value & 0x7fn)];
+  for (let rest = value >> 7n; rest > 0n; rest >>= 7n) groups.unshift(Number(rest & 0x7fn) | 0x80);
+  return groups;
+}
+
+export function utf8String(text: string): Buffer {
+  return tlv(Tag.UTF8_STRING, Buffer.from(text, 'utf8'));
+}
+
+/** PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ? only. */
+export function printableString(text: string): Buffer {
+  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text)) throw new RangeError(`not a PrintableString: '${text}'`);
+  return tlv(Tag.PRINTABLE_STRING, Buffer.from(text, 'latin1'));
+}
+
+/** IA5String (7-bit ASCII), the type of dNSName and rfc822Name. */
+export function ia5String(text: string): Buffer {
+  if (!/^[\x00-\x7f]*$/.test(text)) throw new RangeError(`not an IA5String: '${text}'`);
+  return tlv(Tag.IA5_STRING, Buffer.from(text, 'latin1'));
+}
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+function assertValidDate(date: Date): void {
+  if (Number.isNaN(date.getTime())) throw new RangeError('DER time needs a valid Date');
+}
+
+/** UTCTime YYMMDDHHMMSSZ (seconds precision, fractions dropped); only years 1950 to 2049 fit. */
+export function utcTime(date: Date): Buffer {
+  assertValidDate(date);
+  const year = date.getUTCFullYear();
+  if (year < 1950 || year > 2049) throw new RangeError(`UTCTime cannot hold the year ${year}`);
+  return tlv(Tag.UTC_TIME, Buffer.from(twoDigits(year % 100) + timeOfYear(date), 'latin1'));
+}
+
+/** GeneralizedTime YYYYMMDDHHMMSSZ (seconds precision, no fraction, as RFC 5280 requires). */
+export function generalizedTime(date: Date): Buffer {
+  assertValidDate(date);
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) throw new RangeError(`GeneralizedTime cannot hold the year ${year}`);
+  return tlv(Tag.GENERALIZED_TIME, Buffer.from(String(year).padStart(4, '0') + timeOfYear(date), 'latin1'));
+}
+
+function timeOfYear(date: Date): string {
+  return (
+    twoDigits(date.getUTCMonth() + 1) +
+    twoDigits(date.getUTCDate()) +
+    twoDigits(date.getUTCHours()) +
+    twoDigits(date.getUTCMinutes()) +
+    twoDigits(date.getUTCSeconds()) +
+    'Z'
+  );
+}
+
+/** X.509 Time (RFC 5280 4.1.2.5): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
+export function time(date: Date): Buffer {
+  assertValidDate(date);
+  const year = date.getUTCFullYear();
+  return year >= 1950 && year < 2050 ? utcTime(date) : generalizedTime(date);
+}
+
+/** BIT STRING of whole bytes, or with `unusedBits` (0-7) padding bits at the end of the last byte. */
+export function bitString(bytes: Buffer, unusedBits = 0): Buffer {
+  if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) {
+    throw new RangeError(`bad BIT STRING padding: ${unusedBits}`);
+  }
+  const content = Buffer.concat([Buffer.from([unusedBits]), bytes]);
+  if (unusedBits > 0) content[content.length - 1]! &= 0xff << unusedBits;
+  return tlv(Tag.BIT_STRING, content);
+}
+
+/**
+ * A named-bit BIT STRING (KeyUsage): bit 0 is the most significant bit of the first byte; DER drops trailing
+ * zero bits (X.690 11.2.2).
+ */
+export function namedBits(bits: readonly number[]): Buffer {
+  if (bits.length === 0) return bitString(Buffer.alloc(0));
+  const highest = Math.max(...bits);
+  const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
+  for (const bit of bits) {
+    if (!Number.isInteger(bit) || bit < 0) throw new RangeError(`bad named bit: ${bit}`);
+    bytes[bit >> 3]! |= 0x80 >> (bit & 7);
+  }
+  return bitString(bytes, 7 - (highest & 7));
+}
+
+export function octetString(bytes: Buffer): Buffer {
+  return tlv(Tag.OCTET_STRING, bytes);
+}
+
+/** BOOLEAN: DER writes TRUE as 0xFF. */
+export function boolean(value: boolean): Buffer {
+  return tlv(Tag.BOOLEAN, Buffer.from([value ? 0xff : 0x00]));
+}
+
+export function nullValue(): Buffer {
+  return tlv(Tag.NULL, Buffer.alloc(0));
+}
+
+function assertTagNumber(number: number): void {
+  if (!Number.isInteger(number) || number < 0 || number > 30) throw new RangeError(`unsupported context tag number: ${number}`);
+}
+
+/** [n] EXPLICIT: a constructed context-specific wrapper around one complete encoding. */
+export function explicit(number: number, inner: Buffer): Buffer {
+  assertTagNumber(number);
+  return tlv(CONTEXT_SPECIFIC | CONSTRUCTED | number, inner);
+}
+
+/**
+ * [n] IMPLICIT: the context-specific tag replaces the inner type's own tag. `content` is the bare contents;
+ * `constructed` must be true when the replaced type is constructed (SEQUENCE, SET).
+ */
+export function implicit(number: number, content: Buffer, constructed = false): Buffer {
+  assertTagNumber(number);
+  return tlv(CONTEXT_SPECIFIC | (constructed ? CONSTRUCTED : 0) | number, content);
+}
+
+// ---- reader ----
+
+/** One decoded TLV: `tag` is the identifier octet, `content` its contents, `encoded` the whole TLV. */
+export interface DerElement {
+  readonly tag: number;
+  readonly content: Buffer;
+  readonly encoded: Buffer;
+}
+
+/** Reads the TLV at `offset`; rejects indefinite lengths, multi-byte tags and overruns. */
+export function readElement(data: Buffer, offset = 0): DerElement {
+  const fail = (why: string): never => {
+    throw new Error(`malformed DER at offset ${offset}: ${why}`);
+  };
+  if (offset + 2 > data.length) fail('truncated header');
+  const tag = data[offset]!;
+  if ((tag & 0x1f) === 0x1f) fail('multi-byte tags are not supported');
+  let length = data[offset + 1]!;
+  let headerLength = 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0) fail('indefinite length');
+    if (count > 4) fail('length too large');
+    if (offset + 2 + count > data.length) fail('truncated length');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + data[offset + 2 + i]!;
+    headerLength += count;
+  }
+  const end = offset + headerLength + length;
+  if (end > data.length) fail('content runs past the end');
+  return { tag, content: data.subarray(offset + headerLength, end), encoded: data.subarray(offset, end) };
+}
+
+/** The elements that make up a constructed element's contents (or any buffer of concatenated TLVs). */
+export function readChildren(content: Buffer): DerElement[] {
+  const children: DerElement[] = [];
+  for (let offset = 0; offset < content.length; ) {
+    const element = readElement(content, offset);
+    children.push(element);
+    offset += element.encoded.length;
+  }
+  return children;
+}
+
+/** Dotted form of an OBJECT IDENTIFIER's contents. */
+export function decodeOid(content: Buffer): string {
+  const arcs: bigint[] = [];
+  let value = 0n;
+  for (const byte of content) {
+    value = (value << 7n) | BigInt(byte & 0x7f);
+    if (!(byte & 0x80)) {
+      arcs.push(value);
+      value = 0n;
+    }
+  }
+  if (arcs.length === 0 || content[content.length - 1]! & 0x80) throw new Error('malformed DER object identifier');
+  const first = arcs[0]! < 80n ? arcs[0]! / 40n : 2n;
+  return [first, arcs[0]! - first * 40n, ...arcs.slice(1)].join('.');
+}
