@@ -70,8 +70,10 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     const provider = this.providers.find((p) => p.serves(request.resourceUri));
+    // Pull and Release continue an enumeration that already holds its place in the quota.
+    const startsOperation = request.action !== ACTION.pull && request.action !== ACTION.release;
     try {
-      this.enterOperation(caller.principal.userName);
+      if (startsOperation) this.enterOperation(caller.principal.userName);
     } catch (error) {
       return this.fault(error, relatesTo, undefined);
     }
@@ -81,7 +83,7 @@ export class WSManService {
     } catch (error) {
       return this.fault(error, relatesTo, provider?.providerInfo);
     } finally {
-      this.leaveOperation(caller.principal.userName);
+      if (startsOperation) this.leaveOperation(caller.principal.userName);
     }
   }
 

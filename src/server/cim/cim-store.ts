@@ -1,0 +1,478 @@
+/**
+ * The emulated CIM repository of namespace root/cimv2: classes from the schema file, instances
+ * from instance files (or the local machine fill), queried and changed the way the WinRM WMI
+ * plugin would. Every failure is a WSManError the dispatcher turns into a SOAP fault, and a
+ * failed operation changes nothing: each one validates fully, then commits.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { wsmanError, type WSManError } from '../../core/errors/wsman-error';
+import { instanceFromRecord, listInstanceFiles, readInstanceFile, writeInstanceFileAtomic, type InstanceRecord } from './cim-instance-files';
+import { methodHandler, processIdOf, type MethodResult } from './cim-methods';
+import { CIM_NAMESPACE, loadSchema, type CimSchema } from './cim-schema';
+import {
+  findMethod,
+  findProperty,
+  type CimClassDef,
+  type CimInstance,
+  type CimMethodDef,
+  type CimMethodOutput,
+  type CimParameterDef,
+  type CimPropertyDef,
+  type CimScalar,
+  type CimStoreOptions,
+  type CimValue,
+  type PropertyTexts,
+  type Selector,
+  type WqlResult,
+} from './cim-types';
+import { CimValueError, parseCimText, sameKeyValue, sameValue, scalarText, valueFromJson, valueFromTexts } from './cim-values';
+import { defaultMachineName, MachineSnapshot } from './machine-instances';
+import { compileExpressionFor, compileWql, equalityExpression, parseWql, WqlError } from './wql';
+
+/** `<repo>/data/cim`, the same from src/server/cim (ts-node, jest) and dist/server/cim (built). */
+export const DEFAULT_CIM_DATA_DIR = path.join(__dirname, '..', '..', '..', 'data', 'cim');
+
+/**
+ * The WinRM error (a symbol of winrm-errors.json) reported for each kind of failure. The
+ * detail of a failure travels as the error's `cause`; the message stays the table text.
+ */
+export const CIM_ERRORS = {
+  /**
+   * A class the schema does not define, named by a resource URI. Windows answers 0x80338000
+   * ("cannot find the resource") with "The class … does not exist" as the provider detail.
+   */
+  unknownClass: 'ERROR_WSMAN_RESOURCE_NOT_FOUND',
+  /** Valid selectors that match no instance. */
+  instanceNotFound: 'ERROR_WSMAN_RESOURCE_NOT_FOUND',
+  /** Selector names that are not the keys, a key missing, a duplicate, a value of the wrong type. */
+  invalidSelectors: 'ERROR_WSMAN_INVALID_SELECTORS',
+  /** A __cimnamespace selector naming a namespace other than root/cimv2. */
+  otherNamespace: 'ERROR_WSMAN_DIFFERENT_CIM_SELECTOR',
+  /** WQL or SelectorFilter the store cannot evaluate. */
+  invalidFilter: 'ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER',
+  /** Put/Create body: unknown property, wrong type, key changed, read-only property changed, key missing. */
+  invalidRepresentation: 'ERROR_WSMAN_INVALID_REPRESENTATION',
+  alreadyExists: 'ERROR_WSMAN_ALREADY_EXISTS',
+  /** A method the class does not declare (the action URI names it). */
+  unknownMethod: 'ERROR_WSMAN_ACTION_NOT_SUPPORTED',
+  /** An input element that is no in parameter of the method. */
+  unknownParameter: 'ERROR_WSMAN_INVALID_PARAMETER',
+  /** An input value that does not convert to its parameter type (what Windows answers: 0x80338041). */
+  parameterType: 'ERROR_WSMAN_SCHEMA_VALIDATION_ERROR',
+  /** Changing a computed class (Win32_LocalTime) or calling a method the emulation does not implement. */
+  notCapable: 'ERROR_WSMAN_WMI_PROVIDER_NOT_CAPABLE',
+  /** The changed state could not be saved to dataDir (the store keeps its previous state). */
+  saveFailed: 'ERROR_WSMAN_PROVIDER_FAILURE',
+} as const;
+
+const CIM_NAMESPACE_SELECTOR = '__cimnamespace';
+
+function fail(name: string, detail: string | Error): WSManError {
+  return wsmanError(name, { cause: detail instanceof Error ? detail : new Error(detail) });
+}
+
+/** One class's definition and instances (the store's internal state, exported for the constructor). */
+export interface ClassState {
+  readonly def: CimClassDef;
+  /** Set for classes recomputed at every read; those cannot be changed. */
+  readonly compute?: () => CimInstance[];
+  instances: readonly CimInstance[];
+}
+
+interface Located {
+  readonly instance: CimInstance;
+  readonly index: number;
+}
+
+/** Key values made comparable: strings without case, the way WMI matches keys. */
+function keyIdentity(def: CimClassDef, instance: CimInstance): string {
+  return JSON.stringify(
+    def.keys.map((key) => {
+      const value = instance.properties.get(key.name) ?? null;
+      return typeof value === 'string' ? value.toLowerCase() : typeof value === 'bigint' ? value.toString() : value;
+    }),
+  );
+}
+
+function assertUniqueKeys(def: CimClassDef, instances: readonly CimInstance[], source: string): void {
+  const seen = new Set<string>();
+  for (const instance of instances) {
+    const identity = keyIdentity(def, instance);
+    if (seen.has(identity)) throw new Error(`${source}: two instances of ${def.name} have the keys ${identity}`);
+    seen.add(identity);
+  }
+  if (def.singleton && instances.length > 1) throw new Error(`${source}: singleton class ${def.name} has ${instances.length} instances`);
+}
+
+/** What CimStore.load assembles. */
+export interface CimStoreContents {
+  readonly schema: CimSchema;
+  /** Lower-cased class name → state. */
+  readonly classes: ReadonlyMap<string, ClassState>;
+  readonly machineName: string;
+  /** `<dataDir>/cim` when persisting. */
+  readonly saveDir: string | undefined;
+  /** Lower-cased class name → the file its state is saved to (an existing file keeps its spelling). */
+  readonly savePaths: Map<string, string>;
+}
+
+export class CimStore {
+  private readonly schema: CimSchema;
+  private readonly classes: ReadonlyMap<string, ClassState>;
+  private readonly machineName: string;
+  private readonly saveDir: string | undefined;
+  private readonly savePaths: Map<string, string>;
+
+  /** Use CimStore.load; the constructor is public only so the class can serve as a DI token. */
+  constructor(contents: CimStoreContents) {
+    this.schema = contents.schema;
+    this.classes = contents.classes;
+    this.machineName = contents.machineName;
+    this.saveDir = contents.saveDir;
+    this.savePaths = contents.savePaths;
+  }
+
+  /**
+   * Loads the schema and, per class, the first of: the saved state in `<dataDir>/cim`, the
+   * instance file, the local machine fill, no instances. Bad data throws an Error naming the file.
+   */
+  static load(options: CimStoreOptions = {}): CimStore {
+    const schemaFile = options.schemaFile ?? path.join(DEFAULT_CIM_DATA_DIR, 'schema.json');
+    const instancesDir = options.instancesDir ?? path.join(DEFAULT_CIM_DATA_DIR, 'instances');
+    if (options.instancesDir !== undefined && !fs.existsSync(instancesDir)) {
+      throw new Error(`CIM instances ${instancesDir}: the directory does not exist`);
+    }
+    const machineName = options.machineName ?? defaultMachineName();
+    const schema = loadSchema(schemaFile);
+    const instanceFiles = listInstanceFiles(instancesDir);
+    const saveDir = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'cim');
+    const savedFiles = saveDir === undefined ? new Map<string, string>() : listInstanceFiles(saveDir);
+    for (const [className, file] of [...instanceFiles, ...savedFiles]) {
+      if (!schema.classes.has(className)) throw new Error(`CIM instances ${file}: class ${path.basename(file, '.json')} is not defined in ${schemaFile}`);
+    }
+    const machine = new MachineSnapshot(machineName);
+    const classes = new Map<string, ClassState>();
+    for (const [lower, def] of schema.classes) {
+      const file = savedFiles.get(lower) ?? instanceFiles.get(lower);
+      if (file !== undefined) {
+        const instances = readInstanceFile(file, def, machineName);
+        assertUniqueKeys(def, instances, `CIM instances ${file}`);
+        classes.set(lower, { def, instances });
+        continue;
+      }
+      const source = machine.source(def.name);
+      const build = (records: readonly InstanceRecord[]): CimInstance[] =>
+        records.map((record) => instanceFromRecord(def, record, { source: `machine fill of ${def.name}`, machineName, ignoreUnknown: true }));
+      if (source?.kind === 'computed') {
+        classes.set(lower, { def, instances: [], compute: () => build(source.compute()) });
+      } else {
+        const instances = source ? build(source.records) : [];
+        assertUniqueKeys(def, instances, `machine fill of ${def.name}`);
+        classes.set(lower, { def, instances });
+      }
+    }
+    return new CimStore({ schema, classes, machineName, saveDir, savePaths: new Map(savedFiles) });
+  }
+
+  /** Class names compare without case, as in WMI. */
+  hasClass(className: string): boolean {
+    return this.classes.has(className.toLowerCase());
+  }
+
+  classDef(className: string): CimClassDef {
+    return this.state(className).def;
+  }
+
+  /** The instance the selectors name; a singleton takes no selectors. */
+  get(className: string, selectors: readonly Selector[]): CimInstance {
+    return this.locate(this.state(className), selectors).instance;
+  }
+
+  /** All instances, in file (or process id) order, created ones last. */
+  enumerate(className: string): CimInstance[] {
+    return [...this.instancesOf(this.state(className))];
+  }
+
+  /** Runs a WQL SELECT; any problem with the query is ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER. */
+  query(wql: string): WqlResult {
+    try {
+      const parsed = parseWql(wql);
+      const state = this.classes.get(parsed.className.toLowerCase());
+      if (!state) throw new WqlError('class', `Class: ${parsed.className}.`, parsed.classPosition);
+      const compiled = compileWql(parsed, state.def);
+      return { className: state.def.name, instances: this.instancesOf(state).filter(compiled.matches), properties: compiled.properties };
+    } catch (error) {
+      if (error instanceof WqlError) throw fail(CIM_ERRORS.invalidFilter, error);
+      throw error;
+    }
+  }
+
+  /**
+   * The SelectorFilter dialect: instances whose named properties (any property, not only keys)
+   * equal the values, as Windows evaluates it through WQL `Name = "value" AND …` — hence the
+   * refusal of quotes in values.
+   */
+  selectByFilter(className: string, selectors: readonly Selector[]): CimInstance[] {
+    const state = this.state(className);
+    const pairs: Selector[] = [];
+    const seen = new Set<string>();
+    for (const selector of this.withoutNamespace(selectors)) {
+      const property = findProperty(state.def, selector.name);
+      if (!property) throw fail(CIM_ERRORS.invalidFilter, `class ${state.def.name} has no property ${selector.name}`);
+      if (seen.has(property.name)) throw fail(CIM_ERRORS.invalidFilter, `selector ${property.name} appears twice`);
+      if (/["']/.test(selector.value)) throw fail(CIM_ERRORS.invalidFilter, `the value of ${property.name} contains a quote`);
+      seen.add(property.name);
+      pairs.push({ name: property.name, value: selector.value });
+    }
+    try {
+      const matches = compileExpressionFor(state.def, equalityExpression(pairs));
+      return this.instancesOf(state).filter(matches);
+    } catch (error) {
+      if (error instanceof WqlError) throw fail(CIM_ERRORS.invalidFilter, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Updates the instance from a representation. Properties left out keep their values; keys and
+   * read-only properties may appear (a Get-modify-Put round trip) but must not change.
+   */
+  put(className: string, selectors: readonly Selector[], values: PropertyTexts): CimInstance {
+    const state = this.mutableState(className);
+    const { instance, index } = this.locate(state, selectors);
+    const properties = new Map(instance.properties);
+    for (const [property, value] of this.representation(state.def, values)) {
+      const current = instance.properties.get(property.name) ?? null;
+      if (property.key) {
+        if (!sameKeyValue(value, current)) throw fail(CIM_ERRORS.invalidRepresentation, `key property ${property.name} cannot change`);
+      } else if (property.writable) {
+        properties.set(property.name, value);
+      } else if (!sameValue(value, current)) {
+        throw fail(CIM_ERRORS.invalidRepresentation, `property ${property.name} is read-only`);
+      }
+    }
+    const updated: CimInstance = { className: state.def.name, properties };
+    this.commit(state, state.instances.map((existing, i) => (i === index ? updated : existing)));
+    return updated;
+  }
+
+  /** Adds an instance; every key must be given. Properties left out are null. */
+  create(className: string, values: PropertyTexts): { instance: CimInstance; selectors: Selector[] } {
+    const state = this.mutableState(className);
+    const def = state.def;
+    const properties = new Map<string, CimValue>(def.properties.map((p) => [p.name, null]));
+    for (const [property, value] of this.representation(def, values)) properties.set(property.name, value);
+    for (const key of def.keys) {
+      if (properties.get(key.name) === null) throw fail(CIM_ERRORS.invalidRepresentation, `key property ${key.name} is missing`);
+    }
+    const instance: CimInstance = { className: def.name, properties };
+    this.assertNew(state, instance);
+    this.commit(state, [...state.instances, instance]);
+    return { instance, selectors: this.keySelectors(instance) };
+  }
+
+  delete(className: string, selectors: readonly Selector[]): void {
+    const state = this.mutableState(className);
+    const { index } = this.locate(state, selectors);
+    this.commit(
+      state,
+      state.instances.filter((_, i) => i !== index),
+    );
+  }
+
+  /**
+   * Calls a method (name without case). Instance methods need the instance's selectors; static
+   * ones (Win32_Process.Create) take none. In-parameter names are case-sensitive.
+   */
+  invoke(className: string, selectors: readonly Selector[], method: string, input: PropertyTexts): CimMethodOutput {
+    const state = this.state(className);
+    const def = state.def;
+    const methodDef = findMethod(def, method);
+    if (!methodDef) throw fail(CIM_ERRORS.unknownMethod, `class ${def.name} has no method ${method}`);
+    const located = methodDef.isStatic && this.withoutNamespace(selectors).length === 0 ? undefined : this.locate(state, selectors);
+    const arguments_ = this.methodInput(methodDef, input);
+    const handler = methodHandler(def.name, methodDef.name);
+    if (!handler) throw fail(CIM_ERRORS.notCapable, `the emulation does not implement ${def.name}.${methodDef.name}`);
+    const result = handler({
+      classDef: def,
+      method: methodDef,
+      instance: located?.instance,
+      input: arguments_,
+      machineName: this.machineName,
+      usedProcessIds: () => this.usedProcessIds(),
+      buildInstance: (record) =>
+        instanceFromRecord(def, record, { source: `${def.name}.${methodDef.name}`, machineName: this.machineName, ignoreUnknown: true }),
+    });
+    const parameters: CimParameterDef[] = [...methodDef.outParameters, { name: 'ReturnValue', type: methodDef.returnType, array: false }];
+    const values = new Map<string, CimValue>();
+    for (const parameter of parameters) {
+      const raw = parameter.name === 'ReturnValue' ? result.returnValue : result.out?.[parameter.name];
+      values.set(parameter.name, valueFromJson(parameter, raw ?? null));
+    }
+    this.applyMethodResult(state, located, result);
+    return { className: def.name, method: methodDef.name, values, parameters };
+  }
+
+  /** The selectors that name the instance, keys in schema order and spelling (none for a singleton). */
+  keySelectors(instance: CimInstance): Selector[] {
+    const def = this.state(instance.className).def;
+    return def.keys.map((key) => ({ name: key.name, value: scalarText(instance.properties.get(key.name) as CimScalar) }));
+  }
+
+  /** The machine name the fill and `%COMPUTERNAME%` used. */
+  get computerName(): string {
+    return this.machineName;
+  }
+
+  /** Names of all classes, as the schema spells them. */
+  classNames(): string[] {
+    return [...this.schema.classes.values()].map((def) => def.name);
+  }
+
+  // ---- internals ----
+
+  private state(className: string): ClassState {
+    const state = this.classes.get(className.toLowerCase());
+    if (!state) throw fail(CIM_ERRORS.unknownClass, `The class ${className} does not exist in the ${CIM_NAMESPACE} namespace.`);
+    return state;
+  }
+
+  private mutableState(className: string): ClassState {
+    const state = this.state(className);
+    if (state.compute) throw fail(CIM_ERRORS.notCapable, `instances of ${state.def.name} are computed and cannot be changed`);
+    return state;
+  }
+
+  private instancesOf(state: ClassState): readonly CimInstance[] {
+    return state.compute ? state.compute() : state.instances;
+  }
+
+  /** Drops a __cimnamespace selector naming this namespace; refuses one naming another. */
+  private withoutNamespace(selectors: readonly Selector[]): Selector[] {
+    return selectors.filter((selector) => {
+      if (selector.name.toLowerCase() !== CIM_NAMESPACE_SELECTOR) return true;
+      const namespace = selector.value.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+      if (namespace !== CIM_NAMESPACE) throw fail(CIM_ERRORS.otherNamespace, `__cimnamespace ${selector.value} is not ${CIM_NAMESPACE}`);
+      return false;
+    });
+  }
+
+  /** Converts selectors to key values: names without case, every key exactly once, values of the key type. */
+  private keyValues(def: CimClassDef, selectors: readonly Selector[]): Map<string, CimValue> {
+    const values = new Map<string, CimValue>();
+    for (const selector of this.withoutNamespace(selectors)) {
+      const key = def.keys.find((k) => k.name.toLowerCase() === selector.name.toLowerCase());
+      if (!key) {
+        const why = def.singleton ? `${def.name} is a singleton and takes no selectors` : `${selector.name} is not a key of ${def.name}`;
+        throw fail(CIM_ERRORS.invalidSelectors, why);
+      }
+      if (values.has(key.name)) throw fail(CIM_ERRORS.invalidSelectors, `selector ${key.name} appears twice`);
+      try {
+        values.set(key.name, parseCimText(key.type, selector.value));
+      } catch (error) {
+        if (!(error instanceof CimValueError)) throw error;
+        throw fail(CIM_ERRORS.invalidSelectors, `selector ${key.name}: ${error.message}`);
+      }
+    }
+    for (const key of def.keys) {
+      if (!values.has(key.name)) throw fail(CIM_ERRORS.invalidSelectors, `selector ${key.name} is missing (keys of ${def.name}: ${def.keys.map((k) => k.name).join(', ')})`);
+    }
+    return values;
+  }
+
+  private locate(state: ClassState, selectors: readonly Selector[]): Located {
+    const keys = this.keyValues(state.def, selectors);
+    const instances = this.instancesOf(state);
+    const index = instances.findIndex((instance) => [...keys].every(([name, value]) => sameKeyValue(instance.properties.get(name) ?? null, value)));
+    const instance = instances[index];
+    if (!instance) {
+      const named = [...keys].map(([name, value]) => `${name}=${value === null ? '' : scalarText(value as CimScalar)}`).join(', ');
+      throw fail(CIM_ERRORS.instanceNotFound, `no instance of ${state.def.name}${named ? ` with ${named}` : ''}`);
+    }
+    return { instance, index };
+  }
+
+  /** Put/Create body values by property; unknown names, duplicates and bad values are refused. */
+  private representation(def: CimClassDef, values: PropertyTexts): [CimPropertyDef, CimValue][] {
+    const converted: [CimPropertyDef, CimValue][] = [];
+    for (const [name, text] of values) {
+      const property = findProperty(def, name);
+      if (!property) throw fail(CIM_ERRORS.invalidRepresentation, `class ${def.name} has no property ${name}`);
+      if (converted.some(([seen]) => seen === property)) throw fail(CIM_ERRORS.invalidRepresentation, `property ${property.name} is given twice`);
+      try {
+        converted.push([property, valueFromTexts(property, text)]);
+      } catch (error) {
+        if (!(error instanceof CimValueError)) throw error;
+        throw fail(CIM_ERRORS.invalidRepresentation, `property ${property.name}: ${error.message}`);
+      }
+    }
+    return converted;
+  }
+
+  private methodInput(method: CimMethodDef, input: PropertyTexts): Map<string, CimValue> {
+    const values = new Map<string, CimValue>(method.inParameters.map((p) => [p.name, null]));
+    for (const [name, text] of input) {
+      const parameter = method.inParameters.find((p) => p.name === name);
+      if (!parameter) {
+        const known = method.inParameters.map((p) => p.name).join(', ') || 'none';
+        throw fail(CIM_ERRORS.unknownParameter, `${method.name} has no in parameter ${name} (names are case-sensitive; parameters: ${known})`);
+      }
+      try {
+        values.set(parameter.name, valueFromTexts(parameter, text));
+      } catch (error) {
+        if (!(error instanceof CimValueError)) throw error;
+        throw fail(CIM_ERRORS.parameterType, `parameter ${name}: ${error.message}`);
+      }
+    }
+    return values;
+  }
+
+  private assertNew(state: ClassState, instance: CimInstance): void {
+    const identity = keyIdentity(state.def, instance);
+    if (state.def.singleton ? state.instances.length > 0 : state.instances.some((other) => keyIdentity(state.def, other) === identity)) {
+      throw fail(CIM_ERRORS.alreadyExists, `an instance of ${state.def.name} with these keys exists`);
+    }
+  }
+
+  private applyMethodResult(state: ClassState, located: Located | undefined, result: MethodResult): void {
+    if (!result.updated && !result.added && !result.removed) return;
+    if (state.compute) throw fail(CIM_ERRORS.notCapable, `instances of ${state.def.name} are computed and cannot be changed`);
+    let instances = [...state.instances];
+    if (result.updated && located) instances[located.index] = result.updated;
+    if (result.removed) instances = instances.filter((instance) => instance !== result.removed);
+    if (result.added) {
+      this.assertNew(state, result.added);
+      instances.push(result.added);
+    }
+    this.commit(state, instances);
+  }
+
+  private usedProcessIds(): number[] {
+    const ids: number[] = [];
+    for (const name of ['win32_process', 'win32_service']) {
+      const state = this.classes.get(name);
+      if (!state) continue;
+      for (const instance of this.instancesOf(state)) {
+        const id = processIdOf(instance, state.def);
+        if (id !== undefined) ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Saves first (when persisting), then swaps the class's instances: a failed save changes nothing. */
+  private commit(state: ClassState, instances: readonly CimInstance[]): void {
+    if (this.saveDir !== undefined) {
+      const lower = state.def.name.toLowerCase();
+      const file = this.savePaths.get(lower) ?? path.join(this.saveDir, `${state.def.name}.json`);
+      try {
+        writeInstanceFileAtomic(file, instances);
+      } catch (error) {
+        throw fail(CIM_ERRORS.saveFailed, new Error(`cannot save ${file}: ${(error as Error).message}`, { cause: error }));
+      }
+      this.savePaths.set(lower, file);
+    }
+    state.instances = instances;
+  }
+}

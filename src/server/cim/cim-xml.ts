@@ -1,0 +1,84 @@
+/**
+ * Instances and method output as the WinRM WMI plugin writes them: one element per property
+ * in the class namespace, names sorted without case, no declaration or indentation.
+ */
+import { compareNames, type CimClassDef, type CimInstance, type CimMethodOutput, type CimScalar, type CimType, type CimValue } from './cim-types';
+import { dmtfToXsd, isDmtfInterval, scalarText } from './cim-values';
+
+export const CIM_COMMON_NAMESPACE = 'http://schemas.dmtf.org/wbem/wscim/1/common';
+export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * Text content: &, <, > escaped; CR as a character reference so parsers keep it; characters
+ * XML 1.0 cannot carry at all (other C0 controls, lone surrogates, U+FFFE/F) dropped.
+ */
+export function escapeXmlText(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#xD;');
+}
+
+/** `.../cimv2/*` (a WQL enumeration) names its items by their own class URI. */
+export function classResourceUri(resourceUri: string, className: string): string {
+  return resourceUri.endsWith('/*') ? `${resourceUri.slice(0, -1)}${className}` : resourceUri;
+}
+
+function scalarXml(type: CimType, value: CimScalar): string {
+  if (type === 'datetime' && typeof value === 'string') {
+    const element = isDmtfInterval(value) ? 'cim:Interval' : 'cim:Datetime';
+    return `<${element}>${escapeXmlText(dmtfToXsd(value))}</${element}>`;
+  }
+  return escapeXmlText(scalarText(value));
+}
+
+interface Usage {
+  /** Whether a cim:Datetime appeared, for output elements that declare only what they use. */
+  datetime: boolean;
+}
+
+function propertyXml(name: string, type: CimType, value: CimValue, usage: Usage): string {
+  if (value === null) return `<p:${name} xsi:nil="true"/>`;
+  if (type === 'datetime') usage.datetime = true;
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => `<p:${name}>${scalarXml(type, item)}</p:${name}>`).join('');
+}
+
+/**
+ * One instance. `properties` is a WQL projection (schema spellings, any case accepted); only
+ * those properties appear, still under the class element.
+ */
+export function instanceXml(instance: CimInstance, classDef: CimClassDef, resourceUri: string, properties: string[] | '*' = '*'): string {
+  const wanted = properties === '*' ? undefined : new Set(properties.map((name) => name.toLowerCase()));
+  const usage: Usage = { datetime: false };
+  const body = classDef.properties
+    .filter((p) => !wanted || wanted.has(p.name.toLowerCase()))
+    .map((p) => propertyXml(p.name, p.type, instance.properties.get(p.name) ?? null, usage))
+    .join('');
+  const name = classDef.name;
+  const namespace = escapeXmlText(classResourceUri(resourceUri, name)).replace(/"/g, '&quot;');
+  return (
+    `<p:${name} xmlns:p="${namespace}" xmlns:cim="${CIM_COMMON_NAMESPACE}" xmlns:xsi="${XSI_NAMESPACE}" ` +
+    `xsi:type="p:${name}_Type" xml:lang="en-US">${body}</p:${name}>`
+  );
+}
+
+/**
+ * `<p:Method_OUTPUT>`: out parameters and ReturnValue sorted by name; null out parameters are
+ * left out (a failed Win32_Process.Create answers ReturnValue alone).
+ */
+export function methodOutputXml(output: CimMethodOutput, resourceUri: string): string {
+  const usage: Usage = { datetime: false };
+  const types = new Map(output.parameters.map((p) => [p.name, p.type] as const));
+  const body = [...output.values.entries()]
+    .filter(([, value]) => value !== null)
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([name, value]) => propertyXml(name, types.get(name) ?? 'string', value, usage))
+    .join('');
+  const element = `${output.method}_OUTPUT`;
+  const namespace = escapeXmlText(resourceUri).replace(/"/g, '&quot;');
+  const cim = usage.datetime ? ` xmlns:cim="${CIM_COMMON_NAMESPACE}"` : '';
+  return `<p:${element} xmlns:p="${namespace}"${cim}>${body}</p:${element}>`;
+}
