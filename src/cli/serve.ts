@@ -6,7 +6,7 @@
  *   --cim-schema FILE  --cim-instances DIR
  */
 import { readFileSync } from 'node:fs';
-import { parseUser, startEndpoint, type EndpointOptions } from '../server/endpoint';
+import { parseUser, startEndpoint, type EndpointOptions, type RunningEndpoint } from '../server/endpoint';
 import type { CertificateMapping } from '../server/tls/certificate-mapping';
 
 export const SERVE_USAGE =
@@ -79,7 +79,13 @@ export async function serve(args: readonly string[], print: (line: string) => vo
     print(`${(error as Error).message}\n${SERVE_USAGE}`);
     return 2;
   }
-  const endpoint = await startEndpoint(options);
+  let endpoint: RunningEndpoint;
+  try {
+    endpoint = await startEndpoint(options);
+  } catch (error) {
+    print(`cannot start the endpoint: ${(error as Error).message}`);
+    return 1;
+  }
   if (endpoint.url) print(`WinRM endpoint listening on ${endpoint.url}`);
   if (endpoint.httpsUrl) print(`WinRM endpoint listening on ${endpoint.httpsUrl} (certificate thumbprint ${endpoint.certificateThumbprint})`);
   if (!options.users?.length) print('warning: no --user given; every authenticated request will be refused');
