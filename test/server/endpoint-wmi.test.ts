@@ -312,3 +312,12 @@ describe('WS-Enumeration', () => {
     }
   });
 });
+
+describe('machine processes', () => {
+  it('never show command-line arguments (they carry passwords)', async () => {
+    const { items } = await enumerateAll(`${CIMV2}/Win32_Process`, '<w:OptimizeEnumeration/><w:MaxElements>500</w:MaxElements>', 500);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(text(item, 'CommandLine') ?? '').not.toContain(' --');
+    expect(items.map((item) => text(item, 'CommandLine') ?? '').join('\n')).not.toContain('Secret#1');
+  });
+});

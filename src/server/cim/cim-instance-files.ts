@@ -22,7 +22,9 @@ export interface RecordOptions {
 }
 
 function substitute(value: unknown, machineName: string): unknown {
-  if (typeof value === 'string') return value.split(COMPUTERNAME_PLACEHOLDER).join(machineName);
+  if (typeof value === 'string') {
+    return value.includes(COMPUTERNAME_PLACEHOLDER) ? value.split(COMPUTERNAME_PLACEHOLDER).join(machineName) : value;
+  }
   if (Array.isArray(value)) return value.map((item: unknown) => substitute(item, machineName));
   return value;
 }

@@ -149,7 +149,9 @@ export class CimStore {
     const saveDir = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'cim');
     const savedFiles = saveDir === undefined ? new Map<string, string>() : listInstanceFiles(saveDir);
     for (const [className, file] of [...instanceFiles, ...savedFiles]) {
-      if (!schema.classes.has(className)) throw new Error(`CIM instances ${file}: class ${path.basename(file, '.json')} is not defined in ${schemaFile}`);
+      if (!schema.classes.has(className)) {
+        throw new Error(`CIM instances ${file}: class ${path.basename(file, '.json')} is not defined in ${schemaFile}`);
+      }
     }
     const machine = new MachineSnapshot(machineName);
     const classes = new Map<string, ClassState>();
@@ -275,10 +277,7 @@ export class CimStore {
   delete(className: string, selectors: readonly Selector[]): void {
     const state = this.mutableState(className);
     const { index } = this.locate(state, selectors);
-    this.commit(
-      state,
-      state.instances.filter((_, i) => i !== index),
-    );
+    this.commit(state, state.instances.filter((_, i) => i !== index));
   }
 
   /**
@@ -291,14 +290,14 @@ export class CimStore {
     const methodDef = findMethod(def, method);
     if (!methodDef) throw fail(CIM_ERRORS.unknownMethod, `class ${def.name} has no method ${method}`);
     const located = methodDef.isStatic && this.withoutNamespace(selectors).length === 0 ? undefined : this.locate(state, selectors);
-    const arguments_ = this.methodInput(methodDef, input);
+    const args = this.methodInput(methodDef, input);
     const handler = methodHandler(def.name, methodDef.name);
     if (!handler) throw fail(CIM_ERRORS.notCapable, `the emulation does not implement ${def.name}.${methodDef.name}`);
     const result = handler({
       classDef: def,
       method: methodDef,
       instance: located?.instance,
-      input: arguments_,
+      input: args,
       machineName: this.machineName,
       usedProcessIds: () => this.usedProcessIds(),
       buildInstance: (record) =>
@@ -376,7 +375,10 @@ export class CimStore {
       }
     }
     for (const key of def.keys) {
-      if (!values.has(key.name)) throw fail(CIM_ERRORS.invalidSelectors, `selector ${key.name} is missing (keys of ${def.name}: ${def.keys.map((k) => k.name).join(', ')})`);
+      if (!values.has(key.name)) {
+        const keys = def.keys.map((k) => k.name).join(', ');
+        throw fail(CIM_ERRORS.invalidSelectors, `selector ${key.name} is missing (keys of ${def.name}: ${keys})`);
+      }
     }
     return values;
   }

@@ -66,8 +66,8 @@ function readProcFacts(pid: number, boot: Date): ProcessFacts | undefined {
   const comm = stat.slice(open + 1, close);
   const fields = stat.slice(close + 2).split(' ');
   const field = (index: number): number => Number(fields[index] ?? NaN);
-  const cmdline = readText(`/proc/${pid}/cmdline`);
-  const args = cmdline === undefined ? [] : cmdline.split('\0').filter((arg, i, all) => arg !== '' || i < all.length - 1);
+  // Only the program, never its arguments: command lines carry passwords (`wsman serve --user a:b`).
+  const program = readText(`/proc/${pid}/cmdline`)?.split('\0')[0] ?? '';
   let executablePath: string | null = null;
   try {
     executablePath = fs.readlinkSync(`/proc/${pid}/exe`);
@@ -80,7 +80,7 @@ function readProcFacts(pid: number, boot: Date): ProcessFacts | undefined {
     pid,
     ppid: Number.isFinite(field(1)) ? field(1) : 0,
     name: executablePath ? path.basename(executablePath) : comm,
-    commandLine: args.length > 0 ? args.join(' ') : null,
+    commandLine: program !== '' ? program : null,
     executablePath,
     threadCount: Number.isFinite(field(17)) ? field(17) : null,
     workingSetBytes: Number.isFinite(field(21)) ? BigInt(field(21)) * BigInt(PAGE_SIZE) : null,
@@ -98,7 +98,7 @@ function currentProcessFacts(): ProcessFacts {
     pid: process.pid,
     ppid: process.ppid,
     name: path.basename(process.execPath),
-    commandLine: process.argv.join(' '),
+    commandLine: process.execPath,
     executablePath: process.execPath,
     threadCount: null,
     workingSetBytes: BigInt(process.memoryUsage().rss),

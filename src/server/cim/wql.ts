@@ -118,7 +118,9 @@ function tokenize(query: string): Token[] {
         if (d === c) break;
         if (d === '\\') {
           const escaped = at(1);
-          if (!ESCAPABLE.has(escaped)) throw new WqlError('syntax', `Unknown escape "\\${escaped}" in a string literal; write \\\\ for a backslash.`, index);
+          if (!ESCAPABLE.has(escaped)) {
+            throw new WqlError('syntax', `Unknown escape "\\${escaped}" in a string literal; write \\\\ for a backslash.`, index);
+          }
           value += escaped;
           index += 2;
         } else {
@@ -159,7 +161,7 @@ const FLIPPED: Readonly<Record<WqlComparisonOperator, WqlComparisonOperator>> = 
   '>=': '<=',
 };
 
-function describe(token: Token): string {
+function describeToken(token: Token): string {
   switch (token.kind) {
     case 'end':
       return 'the end of the query';
@@ -199,7 +201,7 @@ class Parser {
   }
 
   private expected(what: string): never {
-    throw new WqlError('syntax', `Expected ${what} but found ${describe(this.current)}.`, this.current.position);
+    throw new WqlError('syntax', `Expected ${what} but found ${describeToken(this.current)}.`, this.current.position);
   }
 
   private keyword(word: string): void {
@@ -302,7 +304,8 @@ class Parser {
         throw new WqlError('syntax', 'One side of a comparison must be a property.', start.position);
       }
       const token = this.advance();
-      return { kind: 'compare', operator: FLIPPED[operator], property: { kind: 'property', name: token.text, position: token.position }, literal: leftLiteral };
+      const property: WqlProperty = { kind: 'property', name: token.text, position: token.position };
+      return { kind: 'compare', operator: FLIPPED[operator], property, literal: leftLiteral };
     }
     const propertyToken = this.identifier('a property name, NOT or "("');
     const property: WqlProperty = { kind: 'property', name: propertyToken.text, position: propertyToken.position };

@@ -97,8 +97,9 @@ describe('Win32_Service methods', () => {
 });
 
 describe('Win32_Process methods', () => {
+  // One store for these tests: each checks counts relative to its own start.
   let store: CimStore;
-  beforeEach(() => {
+  beforeAll(() => {
     store = loadStore();
   });
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CimStore } from '../../../src/server/cim/cim-store';
+import { errorNamed } from '../../../src/core/errors/error-table';
+import { CIM_ERRORS, CimStore } from '../../../src/server/cim/cim-store';
 import type { CimInstance, PropertyTexts } from '../../../src/server/cim/cim-types';
 import { scalarText } from '../../../src/server/cim/cim-values';
 import { causeOf, expectWsmanError, loadStore, MACHINE, makeTempDir, removeDir, writeFixtureFiles, writeJson } from './cim-test-helpers';
@@ -23,6 +24,10 @@ beforeEach(() => {
   dir = makeTempDir();
 });
 afterEach(() => removeDir(dir));
+
+it('reports only error names the WinRM table defines', () => {
+  for (const name of Object.values(CIM_ERRORS)) expect(() => errorNamed(name)).not.toThrow();
+});
 
 describe('the default data', () => {
   const store = loadStore();
