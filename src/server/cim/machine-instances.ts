@@ -66,8 +66,6 @@ function readProcFacts(pid: number, boot: Date): ProcessFacts | undefined {
   const comm = stat.slice(open + 1, close);
   const fields = stat.slice(close + 2).split(' ');
   const field = (index: number): number => Number(fields[index] ?? NaN);
-  // Only the program, never its arguments: command lines carry passwords (`wsman serve --user a:b`).
-  const program = readText(`/proc/${pid}/cmdline`)?.split('\0')[0] ?? '';
   let executablePath: string | null = null;
   try {
     executablePath = fs.readlinkSync(`/proc/${pid}/exe`);
@@ -80,7 +78,9 @@ function readProcFacts(pid: number, boot: Date): ProcessFacts | undefined {
     pid,
     ppid: Number.isFinite(field(1)) ? field(1) : 0,
     name: executablePath ? path.basename(executablePath) : comm,
-    commandLine: program !== '' ? program : null,
+    // The program only, never /proc/<pid>/cmdline: arguments carry passwords (`wsman serve --user a:b`),
+    // and a process may rewrite its title there.
+    commandLine: executablePath,
     executablePath,
     threadCount: Number.isFinite(field(17)) ? field(17) : null,
     workingSetBytes: Number.isFinite(field(21)) ? BigInt(field(21)) * BigInt(PAGE_SIZE) : null,
