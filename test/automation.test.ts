@@ -259,12 +259,6 @@ describe('Session', () => {
     expect(s.get_Error().value).toContain('Machine="closed-host"');
     expect(s.get_Timeout().hr).toBe(0x80338098);
   });
-
-  it('says plainly that the network operations are not in this build', async () => {
-    const result = await session().Get('wmicimv2/Win32_Service?Name=spooler');
-    expect(result.hr).toBe(0x80004001);
-    expect(result.error?.description).toMatch(/needs the WS-Management transport/);
-  });
 });
 
 describe('dependency injection seam', () => {

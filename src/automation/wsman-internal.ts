@@ -1,10 +1,25 @@
-/** WSManInternal (IWSManInternal, ProgID WSMan.InternalAutomation): winrm.vbs's configsddl helper. */
+/**
+ * WSManInternal (IWSManInternal, ProgID WSMan.InternalAutomation): winrm.vbs's configsddl helper.
+ * Windows reads the resource's SDDL and opens the security editor on it; without a desktop,
+ * ConfigSDDL reads the SDDL (RootSDDL or a plug-in's SDDL) and returns it.
+ */
 import { injectable } from 'inversify';
 import type { ComResult } from '../core/hresult';
-import { wsmanError } from '../core/errors/wsman-error';
+import { wsmanError, wsmanErrorFromHResult } from '../core/errors/wsman-error';
+import { NS } from '../core/protocol/namespaces';
+import { childElements, parseXml, textContent, type XmlElement } from '../core/protocol/xml';
 import { ComObject } from './com-object';
 import type { IWSManInternal, IWSManSession, ResourceUriArgument } from './interfaces';
-import { requiresTransport, resolveTarget, Session } from './session';
+import { resolveTarget, Session } from './session';
+
+function findSddl(element: XmlElement): string | undefined {
+  for (const node of childElements(element)) {
+    if (node.namespace === NS.config && (node.localName === 'RootSDDL' || node.localName === 'SDDL')) return textContent(node);
+    const inner = findSddl(node);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
 
 @injectable()
 export class WSManInternal extends ComObject implements IWSManInternal {
@@ -15,7 +30,11 @@ export class WSManInternal extends ComObject implements IWSManInternal {
     return this.runAsync(async () => {
       if (!(session instanceof Session)) throw wsmanError('E_INVALIDARG');
       resolveTarget(resourceUri, flags);
-      return requiresTransport('WSManInternal.ConfigSDDL');
+      const resource = await session.Get(resourceUri);
+      if (resource.error) throw wsmanErrorFromHResult(resource.hr, { message: resource.error.description, faultXml: resource.error.faultXml });
+      const sddl = findSddl(parseXml(resource.value));
+      if (sddl === undefined) throw wsmanError('ERROR_WSMAN_INVALID_CONFIGSDDL_URL');
+      return sddl;
     });
   }
 }

@@ -6,6 +6,7 @@ import { valueOrThrow } from '../core/errors/com-failure';
 import { errorMessageText, WSManClientApi, type WSMAN_API_HANDLE } from '../core/capi/client-api';
 import { dwordData, WSMAN_FLAG_REQUESTED_API_VERSION_1_1 } from '../core/capi/constants';
 import { parseConnectionString } from '../core/session/connection-string';
+import { WSManOperations } from '../core/session/wsman-operations';
 import { ComObject } from './com-object';
 import { ConnectionOptions, readConnectionOptions } from './connection-options';
 import { WSManEnumFlags as E, WSManSessionFlags as F } from './flags';
@@ -25,7 +26,10 @@ export class WSMan extends ComObject implements IWSManEx3 {
   protected readonly errorSource = 'WSMan';
   #apiHandle: WSMAN_API_HANDLE | undefined;
 
-  constructor(@inject(WSManClientApi) private readonly api: WSManClientApi) {
+  constructor(
+    @inject(WSManClientApi) private readonly api: WSManClientApi,
+    @inject(WSManOperations) private readonly operations: WSManOperations,
+  ) {
     super();
   }
 
@@ -44,7 +48,7 @@ export class WSMan extends ComObject implements IWSManEx3 {
         this.api.WSManCloseSession(handle, 0);
         throw error;
       }
-      return new Session(this.api, handle);
+      return new Session(this.api, this.operations, handle);
     });
   }
 

@@ -2,11 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION, NS } from '../../src/core/protocol/namespaces';
+import { ACTION, MUTUAL_TLS_PROFILE, NS } from '../../src/core/protocol/namespaces';
 import { buildIdentifyEnvelope } from '../../src/core/protocol/envelope';
 import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
 import { issueCertificate, type IssuedCertificate } from '../../src/server/tls/certificate-builder';
-import { MUTUAL_TLS_PROFILE } from '../../src/server/auth/certificate-auth';
 import { basic, envelope, post, soap } from './endpoint-harness';
 
 const CONFIG = 'http://schemas.microsoft.com/wbem/wsman/1/config';

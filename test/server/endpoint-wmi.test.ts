@@ -321,3 +321,13 @@ describe('machine processes', () => {
     expect(items.map((item) => text(item, 'CommandLine') ?? '').join('\n')).not.toContain('Secret#1');
   });
 });
+
+describe('Get without selectors', () => {
+  it('answers a class with exactly one instance, like winrm get wmicimv2/Win32_OperatingSystem', async () => {
+    const reply = await call({ resourceUri: `${CIMV2}/Win32_OperatingSystem`, action: ACTION.get });
+    expect(reply.status).toBe(200);
+    expect(text(reply.body!, 'CSName')).toBe('WIN-TEST');
+    const caption = await call({ resourceUri: `${CIMV2}/Win32_OperatingSystem`, action: ACTION.get, fragment: { path: 'Caption/text()' } });
+    expect(textContent(caption.body!)).toMatch(/^Microsoft Windows/);
+  });
+});

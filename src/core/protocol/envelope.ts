@@ -33,6 +33,8 @@ export interface RequestHeader {
   readonly sessionId?: string;
   readonly selectors?: readonly Selector[];
   readonly options?: readonly OptionEntry[];
+  /** ResourceLocator.MustUnderstandOptions: the service must fault on options it does not know. */
+  readonly optionSetMustUnderstand?: boolean;
   readonly operationTimeoutMs: number;
   readonly fragment?: FragmentTransfer;
 }
@@ -50,7 +52,7 @@ export function selectorSetXml(selectors: readonly Selector[]): string {
   return `<w:SelectorSet>${items.join('')}</w:SelectorSet>`;
 }
 
-function optionSetXml(options: readonly OptionEntry[]): string {
+function optionSetXml(options: readonly OptionEntry[], mustUnderstand: boolean): string {
   if (options.length === 0) return '';
   const items = options.map((option) => {
     const attributes =
@@ -61,7 +63,7 @@ function optionSetXml(options: readonly OptionEntry[]): string {
       ? `<w:Option${attributes} xsi:nil="true"/>`
       : `<w:Option${attributes}>${escapeXmlText(option.value)}</w:Option>`;
   });
-  return `<w:OptionSet xmlns:xsi="${NS.xsi}">${items.join('')}</w:OptionSet>`;
+  return `<w:OptionSet xmlns:xsi="${NS.xsi}"${mustUnderstand ? ' s:mustUnderstand="true"' : ''}>${items.join('')}</w:OptionSet>`;
 }
 
 /** The request header in the modern Windows order: To, ResourceURI, ReplyTo, Action, … OperationTimeout. */
@@ -82,7 +84,7 @@ export function requestHeaderXml(header: RequestHeader): string {
     `<p:DataLocale xml:lang="${escapeXmlAttribute(header.dataLocale)}" s:mustUnderstand="false" />` +
     (header.sessionId ? `<p:SessionId s:mustUnderstand="false">${escapeXmlText(header.sessionId)}</p:SessionId>` : '') +
     selectorSetXml(header.selectors ?? []) +
-    optionSetXml(header.options ?? []) +
+    optionSetXml(header.options ?? [], header.optionSetMustUnderstand === true) +
     `<w:OperationTimeout>${formatDuration(header.operationTimeoutMs)}</w:OperationTimeout>` +
     fragment +
     '</s:Header>'

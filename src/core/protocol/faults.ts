@@ -5,6 +5,7 @@
 import { escapeXmlAttribute, escapeXmlText } from '../errors/fault-xml';
 import { HRESULT_FACILITY, HRESULT_FROM_WIN32, toUnsigned } from '../hresult';
 import type { WSManError } from '../errors/wsman-error';
+import { errorNamed } from '../errors/error-table';
 import { buildResponseEnvelope } from './envelope';
 import { FAULT_ACTION, FAULT_DETAIL_PREFIX, NS, PREFIX, type NamespaceKey } from './namespaces';
 import { attribute, child, resolveQName, serializeXml, textContent, type XmlElement } from './xml';
@@ -158,6 +159,20 @@ export interface ParsedFault {
   readonly message: string;
   /** The detail element Session.Error shows: f:WSManFault or p:MSFT_WmiError as standalone XML. */
   readonly faultXml: string;
+}
+
+/**
+ * For a fault without WSManFault or MSFT_WmiError detail (OMI, proxies): the HRESULT of the
+ * error whose fault this subcode is, else a server error.
+ */
+export function hresultOfFault(fault: ParsedFault): number {
+  const subcode = fault.subcode;
+  if (subcode) {
+    for (const [name, shape] of Object.entries(FAULT_SHAPES)) {
+      if (shape.subcode && NS[shape.subcode[0]] === subcode.namespace && shape.subcode[1] === subcode.localName) return errorNamed(name).hresult;
+    }
+  }
+  return errorNamed('ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR').hresult;
 }
 
 function allText(element: XmlElement): string {

@@ -62,6 +62,9 @@ export const FAULT_ACTION = {
   transfer: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/fault',
 } as const;
 
+/** Authorization value of client-certificate authentication (wire.md §4.3). */
+export const MUTUAL_TLS_PROFILE = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual';
+
 export const FAULT_DETAIL_PREFIX = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/';
 
 export const DIALECT = {

@@ -17,6 +17,7 @@ export class ClientSession {
   readonly #options = defaultOptionValues();
   #fixedTransport: Transport | undefined;
   #closed = false;
+  readonly #closeActions: (() => void)[] = [];
 
   constructor(connection: ConnectionString, credentials: WSMAN_AUTHENTICATION_CREDENTIALS | undefined, proxy: WSMAN_PROXY_INFO | undefined) {
     this.connection = connection;
@@ -37,6 +38,12 @@ export class ClientSession {
 
   close(): void {
     this.#closed = true;
+    for (const action of this.#closeActions.splice(0)) action();
+  }
+
+  /** Runs when the session closes (its connection goes with it). */
+  onClose(action: () => void): void {
+    this.#closeActions.push(action);
   }
 
   /** HTTP unless an explicit scheme, USE_SSL or another transport-bound option chose HTTPS. */

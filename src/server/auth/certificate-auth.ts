@@ -7,9 +7,8 @@ import type { TLSSocket } from 'node:tls';
 import { inject, injectable } from 'inversify';
 import { EndpointState } from '../service/endpoint-state';
 import { mapClientCertificate, type CertificateMapping } from '../tls/certificate-mapping';
+import { MUTUAL_TLS_PROFILE } from '../../core/protocol/namespaces';
 import type { AuthStep, ConnectionInfo, ServerAuthScheme } from './server-auth';
-
-export const MUTUAL_TLS_PROFILE = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual';
 
 export const CertificateMappings = Symbol.for('wsman-automation.server.CertificateMappings');
 

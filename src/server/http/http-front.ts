@@ -9,7 +9,7 @@ import { ANONYMOUS, type Principal } from '../principal';
 import { ServerAuthScheme, type ConnectionInfo } from '../auth/server-auth';
 import { EndpointState } from '../service/endpoint-state';
 import { WSManService } from '../service/wsman-service';
-import { decodeBody, encodeBody, type BodyCharset } from './body-encoding';
+import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
 
 const WSMAN_PATH = '/wsman';
 const ANONYMOUS_IDENTIFY_PATH = '/wsman-anon/identify';

@@ -48,9 +48,21 @@ export class WmiResources implements ResourceProvider {
     return instanceXml(instance, this.store.classDef(instance.className), CIMV2_PREFIX + instance.className, properties);
   }
 
+  /**
+   * The addressed instance. Without selectors WMI answers a class that has exactly one instance
+   * (`winrm get wmicimv2/Win32_OperatingSystem`, Microsoft's interop scenarios 6.4 and 6.7).
+   */
+  private instanceOf(className: string, request: WSManRequest): CimInstance {
+    if (request.selectors.length === 0 && !this.store.classDef(className).singleton) {
+      const all = this.store.enumerate(className);
+      if (all.length === 1) return all[0];
+    }
+    return this.store.get(className, request.selectors);
+  }
+
   get(request: WSManRequest): string {
     const { className } = this.target(request);
-    const instance = this.store.get(className, request.selectors);
+    const instance = this.instanceOf(className, request);
     if (!request.fragment) return this.xmlOf(instance);
     const { property, textOnly } = this.fragmentProperty(className, request.fragment.path);
     const element = childElements(parseXml(this.xmlOf(instance, [property])))[0];

@@ -1,0 +1,521 @@
+/**
+ * Endpoint throughput over loopback, reported as ratios against a raw node:http baseline
+ * measured in the same run (no timed assertions). One keep-alive connection per client,
+ * requests in sequence, the way a WinRM client session talks to a listener.
+ *
+ *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
+ *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
+ *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
+ *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
+ *                                          expression, case-insensitive), e.g. for node --cpu-prof
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { arch, cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ACTION, NS } from '../src/core/protocol/namespaces';
+import { child, childElements, parseXml, textContent } from '../src/core/protocol/xml';
+import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
+import { expectStatus, SessionClient, type Reply } from './http-client';
+import { BIG_CLASS, generateServiceInstances } from './instances';
+import { basicAuthorization, DEFAULT_MAX_ENVELOPE_SIZE, identifyRequest, optimizedEnumerateBody, PullTemplate, RequestTemplate } from './soap';
+import { measurePaired, summarize, type Operation, type PairedOptions, type Summary } from './stats';
+
+const CONFIG_URI = 'http://schemas.microsoft.com/wbem/wsman/1/config';
+const SERVICE_URI = `http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/${BIG_CLASS}`;
+const USER = 'bench';
+const PASSWORD = 'Bench#Pass1';
+const AUTH = { Authorization: basicAuthorization(USER, PASSWORD) };
+const MACHINE = 'BENCH-HOST';
+const INSTANCE_COUNT = 10_000;
+const BATCH_SIZES = [100, 250, 500, 1000];
+
+function benchSeconds(): number {
+  const raw = process.env['BENCH_SECONDS'];
+  if (raw === undefined || raw.trim() === '') return 2;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_SECONDS must be a positive number (got "${raw}")`);
+  return value;
+}
+
+const SECONDS = benchSeconds();
+const FILTER = process.env['BENCH_FILTER'] ? new RegExp(process.env['BENCH_FILTER'], 'i') : undefined;
+const selected = (name: string): boolean => !FILTER || FILTER.test(name);
+
+const WARMUP_MS = Math.min(500, SECONDS * 250);
+const REQUESTS: PairedOptions = { warmupOps: 200, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 200, baselineSliceMs: 100, minOps: 50 };
+// One enumeration per slice; the verified enumeration before it is part of the warm-up.
+const ENUMERATIONS: PairedOptions = { warmupOps: 1, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 1, baselineSliceMs: 100, minOps: 3 };
+
+// ---------------------------------------------------------------------------------------------
+// Baseline: raw node:http with the endpoint's socket options, answering one fixed reply.
+
+interface Baseline {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function startBaseline(reply: Buffer): Promise<Baseline> {
+  const server: Server = createServer({ noDelay: true, keepAliveTimeout: 120_000 }, (req, res) => {
+    // Read the request to its end, as any SOAP server must, then answer in one write.
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      res.writeHead(200, { Server: 'Microsoft-HTTPAPI/2.0', 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.length });
+      res.end(reply);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}/wsman`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+interface Row {
+  readonly name: string;
+  /** One op = one HTTP round trip, or one whole enumeration. */
+  readonly summary: Summary;
+  /** The baseline slices interleaved with this measurement. */
+  readonly baseline: Summary;
+  /** HTTP round trips per second. */
+  readonly requestsPerSecond: number;
+  /** requestsPerSecond ÷ the paired baseline's round trips per second. */
+  readonly ratio: number;
+  /** Connections the measured client opened (1 = the session kept its connection). */
+  readonly connectionsOpened: number;
+  readonly requestBytes: number;
+  readonly replyBytes: number;
+}
+
+interface EnumerationRow extends Row {
+  readonly maxElements: number;
+  readonly requestsPerEnumeration: number;
+  readonly itemsPerSecond: number;
+  readonly itemsPerRequest: number;
+  readonly firstBatchItems: number;
+  readonly largestReplyBytes: number;
+  readonly orderKept: boolean;
+  /** The verifying enumeration, every reply parsed with the project's parseXml (client side). */
+  readonly verifyMs: number;
+}
+
+function progress(text: string): void {
+  process.stderr.write(`  … ${text}\n`);
+}
+
+class Bench {
+  readonly rows: Row[] = [];
+  readonly enumerationRows: EnumerationRow[] = [];
+  /** Every timed baseline round trip of the run. */
+  readonly baselineLatencies: number[] = [];
+  private readonly baselineOp: Operation;
+
+  constructor(
+    private readonly baselineClient: SessionClient,
+    baselineRequest: Buffer,
+  ) {
+    this.baselineOp = async () => {
+      const reply = await baselineClient.post(baselineRequest);
+      if (reply.status !== 200) expectStatus(reply, 200, 'baseline');
+    };
+  }
+
+  get baselineConnections(): number {
+    return this.baselineClient.connectionsOpened;
+  }
+
+  /** A single-request operation: one reply checked thoroughly, then the paired timing. */
+  async requests(name: string, url: string, request: () => Buffer, headers: Record<string, string>, check: (text: string) => boolean): Promise<void> {
+    if (!selected(name)) return;
+    progress(name);
+    const client = new SessionClient(url);
+    try {
+      const first = await client.post(request(), headers);
+      expectStatus(first, 200, name);
+      const text = first.body.toString('utf8');
+      if (!check(text)) throw new Error(`${name}: unexpected reply: ${text.slice(0, 400)}`);
+      const { target, baseline, baselineLatencies } = await measurePaired(
+        async () => {
+          const reply = await client.post(request(), headers);
+          if (reply.status !== 200) expectStatus(reply, 200, name);
+        },
+        this.baselineOp,
+        REQUESTS,
+      );
+      for (const latency of baselineLatencies) this.baselineLatencies.push(latency);
+      this.rows.push({
+        name,
+        summary: target,
+        baseline,
+        requestsPerSecond: target.opsPerSecond,
+        ratio: target.opsPerSecond / baseline.opsPerSecond,
+        connectionsOpened: client.connectionsOpened,
+        requestBytes: request().length,
+        replyBytes: first.body.length,
+      });
+    } finally {
+      client.close();
+    }
+  }
+
+  async enumeration(endpoint: RunningEndpoint, expected: readonly string[], maxElements: number): Promise<void> {
+    const name = enumerationName(maxElements);
+    progress(name);
+    const url = endpoint.url!;
+    const client = new SessionClient(url);
+    try {
+      const enumerate = new RequestTemplate(url, SERVICE_URI, ACTION.enumerate, optimizedEnumerateBody(maxElements));
+      const pull = new PullTemplate(url, SERVICE_URI, ACTION.pull, maxElements);
+      const verifyStart = performance.now();
+      const verified = await verifyEnumeration(client, enumerate, pull, expected);
+      const verifyMs = performance.now() - verifyStart;
+      progress(`verified: ${INSTANCE_COUNT} unique items in ${verified.run.requests} requests, with full parse in ${fmtMs(verifyMs)} ms`);
+      // Counted over the timed phase only; every enumeration must deliver all the items.
+      let items = 0;
+      let requests = 0;
+      const { target, baseline, baselineLatencies } = await measurePaired(
+        async () => {
+          const run = await enumerateAll(client, enumerate, pull);
+          if (run.items !== INSTANCE_COUNT) throw new Error(`${name}: an enumeration returned ${run.items} items`);
+          items += run.items;
+          requests += run.requests;
+        },
+        this.baselineOp,
+        {
+          ...ENUMERATIONS,
+          onTimedStart: () => {
+            items = 0;
+            requests = 0;
+          },
+        },
+      );
+      for (const latency of baselineLatencies) this.baselineLatencies.push(latency);
+      const requestsPerSecond = (requests * 1000) / target.elapsedMs;
+      this.enumerationRows.push({
+        name,
+        summary: target,
+        baseline,
+        requestsPerSecond,
+        ratio: requestsPerSecond / baseline.opsPerSecond,
+        connectionsOpened: client.connectionsOpened,
+        requestBytes: enumerate.render().length,
+        replyBytes: verified.run.largestReply,
+        maxElements,
+        requestsPerEnumeration: requests / target.ops,
+        itemsPerSecond: (items * 1000) / target.elapsedMs,
+        itemsPerRequest: items / requests,
+        firstBatchItems: verified.run.firstBatch,
+        largestReplyBytes: verified.run.largestReply,
+        orderKept: verified.orderKept,
+        verifyMs,
+      });
+    } finally {
+      client.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enumeration: optimized Enumerate + Pull until EndOfSequence, replies read cheaply.
+
+const ITEM_TAG = Buffer.from(`<p:${BIG_CLASS} `);
+const CONTEXT_OPEN = Buffer.from('<n:EnumerationContext>');
+const CONTEXT_CLOSE = Buffer.from('</n:EnumerationContext>');
+const END_OF_SEQUENCE = Buffer.from('EndOfSequence/>');
+
+function enumerationName(maxElements: number): string {
+  return `Enumerate+Pull ${INSTANCE_COUNT} ${BIG_CLASS}, MaxElements ${maxElements}`;
+}
+
+/** Item start tags (property elements are `<p:Name>` etc., never `<p:Win32_Service `). */
+function countItems(body: Buffer): number {
+  let count = 0;
+  for (let at = body.indexOf(ITEM_TAG); at >= 0; at = body.indexOf(ITEM_TAG, at + ITEM_TAG.length)) count++;
+  return count;
+}
+
+/** EndOfSequence closes the response body, so only the last bytes are searched. */
+function endOfSequence(body: Buffer): boolean {
+  return body.indexOf(END_OF_SEQUENCE, Math.max(0, body.length - 256)) >= 0;
+}
+
+/** The context precedes the items, so a forward search finds it early. */
+function contextOf(body: Buffer): string {
+  const open = body.indexOf(CONTEXT_OPEN);
+  const close = open < 0 ? -1 : body.indexOf(CONTEXT_CLOSE, open);
+  if (close < 0) throw new Error(`no EnumerationContext in: ${body.toString('utf8', 0, 400)}`);
+  return body.toString('latin1', open + CONTEXT_OPEN.length, close);
+}
+
+interface EnumerationRun {
+  items: number;
+  requests: number;
+  largestReply: number;
+  firstBatch: number;
+}
+
+type Inspect = (reply: Reply, kind: 'enumerate' | 'pull', items: number, done: boolean) => void;
+
+async function enumerateAll(client: SessionClient, enumerate: RequestTemplate, pull: PullTemplate, inspect?: Inspect): Promise<EnumerationRun> {
+  let reply = await client.post(enumerate.render(), AUTH);
+  let kind: 'enumerate' | 'pull' = 'enumerate';
+  const run: EnumerationRun = { items: 0, requests: 1, largestReply: 0, firstBatch: 0 };
+  for (;;) {
+    expectStatus(reply, 200, kind === 'enumerate' ? 'Enumerate' : 'Pull');
+    const items = countItems(reply.body);
+    const done = endOfSequence(reply.body);
+    inspect?.(reply, kind, items, done);
+    if (run.requests === 1) run.firstBatch = items;
+    run.items += items;
+    if (reply.body.length > run.largestReply) run.largestReply = reply.body.length;
+    if (done) return run;
+    if (items === 0) throw new Error(`${kind} returned neither items nor EndOfSequence`);
+    reply = await client.post(pull.render(contextOf(reply.body)), AUTH);
+    kind = 'pull';
+    run.requests++;
+  }
+}
+
+/**
+ * One enumeration with every reply parsed properly: the cheap counting must agree with the
+ * parse, no reply may exceed MaxEnvelopeSize, and the items must be exactly the generated ones.
+ */
+async function verifyEnumeration(
+  client: SessionClient,
+  enumerate: RequestTemplate,
+  pull: PullTemplate,
+  expected: readonly string[],
+): Promise<{ run: EnumerationRun; orderKept: boolean }> {
+  const names: string[] = [];
+  const run = await enumerateAll(client, enumerate, pull, (reply, kind, cheapCount, cheapDone) => {
+    if (reply.body.length > DEFAULT_MAX_ENVELOPE_SIZE) {
+      throw new Error(`${kind} reply of ${reply.body.length} bytes exceeds MaxEnvelopeSize ${DEFAULT_MAX_ENVELOPE_SIZE}`);
+    }
+    const root = parseXml(reply.body.toString('utf8'));
+    const body = child(root, NS.soap, 'Body');
+    const response = body ? childElements(body)[0] : undefined;
+    const wanted = kind === 'enumerate' ? 'EnumerateResponse' : 'PullResponse';
+    if (!response || response.namespace !== NS.enumeration || response.localName !== wanted) throw new Error(`${kind}: no ${wanted} in the reply`);
+    const itemsElement = kind === 'enumerate' ? child(response, NS.wsman, 'Items') : child(response, NS.enumeration, 'Items');
+    const items = itemsElement ? childElements(itemsElement) : [];
+    for (const item of items) {
+      if (item.localName !== BIG_CLASS) throw new Error(`${kind}: unexpected item <${item.localName}>`);
+      const nameElement = childElements(item).find((e) => e.localName === 'Name');
+      if (!nameElement) throw new Error(`${kind}: an item without Name`);
+      names.push(textContent(nameElement));
+    }
+    if (items.length !== cheapCount) throw new Error(`${kind}: counted ${cheapCount} item tags but parsed ${items.length} items`);
+    const done = (child(response, NS.wsman, 'EndOfSequence') ?? child(response, NS.enumeration, 'EndOfSequence')) !== undefined;
+    if (done !== cheapDone) throw new Error(`${kind}: EndOfSequence detection disagrees with the parse`);
+  });
+  if (names.length !== expected.length) throw new Error(`enumeration returned ${names.length} items, expected ${expected.length}`);
+  const unique = new Set(names);
+  if (unique.size !== names.length) throw new Error(`enumeration returned ${names.length - unique.size} duplicate items`);
+  for (const name of expected) if (!unique.has(name)) throw new Error(`enumeration is missing ${name}`);
+  return { run, orderKept: names.every((name, i) => name === expected[i]) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function fmtRate(value: number): string {
+  if (value < 100) return value.toFixed(2);
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function fmtMs(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  if (value < 1) return value.toFixed(3);
+  if (value < 100) return value.toFixed(2);
+  return value.toFixed(1);
+}
+
+function table(headers: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function environment(): { node: string; v8: string; cpu: string; cpuCount: number; os: string; benchSeconds: number } {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpu.length,
+    os: `${platform()} ${release()} ${arch()}`,
+    benchSeconds: SECONDS,
+  };
+}
+
+/** The endpoint with a close() that may be called again (by the final cleanup). */
+function once(endpoint: RunningEndpoint): RunningEndpoint {
+  let closing: Promise<void> | undefined;
+  return { ...endpoint, close: () => (closing ??= endpoint.close()) };
+}
+
+function report(bench: Bench, identifyReplyBytes: number, loadMs: number | undefined): void {
+  const all = [...bench.rows, ...bench.enumerationRows];
+  const baseline = summarize(bench.baselineLatencies);
+  const pairedRates = all.map((row) => row.baseline.opsPerSecond);
+  console.log('\nThroughput (op = one HTTP round trip; for Enumerate+Pull rows op = one whole enumeration of 10,000 items)');
+  console.log(
+    table(
+      ['name', 'ops/s', 'mean ms', 'p50 ms', 'p99 ms', 'req/s', 'paired baseline req/s', 'vs baseline', 'vs baseline (p50)', '+µs/req', 'conns'],
+      [
+        [
+          'baseline: raw node:http, fixed reply (all slices)',
+          fmtRate(baseline.opsPerSecond),
+          fmtMs(baseline.meanMs),
+          fmtMs(baseline.p50Ms),
+          fmtMs(baseline.p99Ms),
+          fmtRate(baseline.opsPerSecond),
+          '-',
+          '1.00×',
+          '1.00×',
+          '-',
+          String(bench.baselineConnections),
+        ],
+        ...all.map((row) => [
+          row.name,
+          fmtRate(row.summary.opsPerSecond),
+          fmtMs(row.summary.meanMs),
+          fmtMs(row.summary.p50Ms),
+          fmtMs(row.summary.p99Ms),
+          fmtRate(row.requestsPerSecond),
+          fmtRate(row.baseline.opsPerSecond),
+          `${row.ratio.toFixed(2)}×`,
+          'maxElements' in row ? '-' : `${(row.baseline.p50Ms / row.summary.p50Ms).toFixed(2)}×`,
+          fmtRate((1000 / row.requestsPerSecond - row.baseline.meanMs) * 1000),
+          String(row.connectionsOpened),
+        ]),
+      ],
+    ),
+  );
+  if (pairedRates.length > 0) {
+    console.log(
+      `vs baseline = req/s ÷ the baseline's req/s in slices interleaved with that measurement (paired baselines ranged ` +
+        `${fmtRate(Math.min(...pairedRates))}–${fmtRate(Math.max(...pairedRates))} req/s). (p50): the paired baseline's median latency ÷ this median, ` +
+        `steadier than the mean on a busy host. +µs/req = mean time per request above the paired baseline's. ` +
+        `Baseline reply: the endpoint's own Identify reply, ${identifyReplyBytes} bytes.`,
+    );
+  }
+  if (bench.enumerationRows.length > 0) {
+    console.log(`\nEnumeration of ${INSTANCE_COUNT.toLocaleString('en-US')} ${BIG_CLASS} (optimized Enumerate + Pull until EndOfSequence, MaxEnvelopeSize ${DEFAULT_MAX_ENVELOPE_SIZE})`);
+    console.log(
+      table(
+        ['MaxElements', 'items/s', 'enumeration ms (mean)', 'p50', 'p99', 'requests/enum', 'items/request', 'first batch', 'largest reply', 'runs', 'verified once', 'verify ms'],
+        bench.enumerationRows.map((row) => [
+          String(row.maxElements),
+          fmtRate(row.itemsPerSecond),
+          fmtMs(row.summary.meanMs),
+          fmtMs(row.summary.p50Ms),
+          fmtMs(row.summary.p99Ms),
+          row.requestsPerEnumeration.toFixed(0),
+          row.itemsPerRequest.toFixed(1),
+          String(row.firstBatchItems),
+          `${row.largestReplyBytes.toLocaleString('en-US')} B`,
+          String(row.summary.ops),
+          `${INSTANCE_COUNT} unique${row.orderKept ? ', in order' : ''}`,
+          fmtMs(row.verifyMs),
+        ]),
+      ),
+    );
+    console.log('verify ms: the one enumeration per MaxElements whose replies were all parsed with parseXml (src/core/protocol/xml.ts), client side.');
+    if (loadMs !== undefined) console.log(`Endpoint start with ${INSTANCE_COUNT} instances (CIM store load): ${fmtMs(loadMs)} ms`);
+  }
+}
+
+function writeJson(bench: Bench, identifyReplyBytes: number, loadMs: number | undefined): void {
+  const flag = process.env['BENCH_JSON'];
+  if (!flag || flag === '0') return;
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'latest.json');
+  const result = {
+    date: new Date().toISOString(),
+    environment: environment(),
+    baseline: { ...summarize(bench.baselineLatencies), replyBytes: identifyReplyBytes },
+    ...(loadMs !== undefined ? { cimStoreLoadMs: loadMs } : {}),
+    results: [...bench.rows, ...bench.enumerationRows],
+  };
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nJSON written to ${file}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const env = environment();
+  console.log(`wsman-automation endpoint benchmark — node ${env.node} (V8 ${env.v8}), ${env.os}`);
+  console.log(`CPU: ${env.cpu} × ${env.cpuCount}`);
+  console.log(`${SECONDS} s per measurement after warm-up, interleaved with the baseline; loopback, one keep-alive connection per client, sequential requests\n`);
+
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    const users = [`${USER}:${PASSWORD}`];
+    const endpoint = once(await startEndpoint({ port: 0, users, allowUnencrypted: true, machineName: MACHINE }));
+    cleanup.push(endpoint.close);
+    const url = endpoint.url!;
+    const identify = identifyRequest();
+
+    // The baseline answers with the endpoint's own unauthenticated Identify reply.
+    const probe = new SessionClient(url);
+    const identifyReply = await probe.post(identify, { WSMANIDENTIFY: 'unauthenticated' });
+    probe.close();
+    expectStatus(identifyReply, 200, 'Identify');
+    const baselineServer = await startBaseline(identifyReply.body);
+    cleanup.push(() => baselineServer.close());
+    const baselineClient = new SessionClient(baselineServer.url);
+    cleanup.push(() => baselineClient.close());
+    const bench = new Bench(baselineClient, identify);
+
+    const isIdentify = (text: string): boolean => text.includes('IdentifyResponse>');
+    const getConfig = new RequestTemplate(url, CONFIG_URI, ACTION.get);
+    const getService = new RequestTemplate(url, SERVICE_URI, ACTION.get, '', [{ name: 'Name', value: 'WinRM' }]);
+    await bench.requests('Identify (unauthenticated)', url, () => identify, { WSMANIDENTIFY: 'unauthenticated' }, isIdentify);
+    await bench.requests('Identify (Basic)', url, () => identify, AUTH, (t) => isIdentify(t) && t.includes('secprofile/http/basic'));
+    await bench.requests('Get winrm/config (Basic)', url, () => getConfig.render(), AUTH, (t) => t.includes(':Config ') && t.includes('MaxEnvelopeSizekb'));
+    await bench.requests(`Get ${BIG_CLASS}?Name=WinRM (Basic)`, url, () => getService.render(), AUTH, (t) => t.includes('<p:Name>WinRM</p:Name>'));
+    await endpoint.close();
+
+    // 10,000 instances of one class, loaded through cimInstancesDir.
+    let loadMs: number | undefined;
+    const batchSizes = BATCH_SIZES.filter((n) => selected(enumerationName(n)));
+    if (batchSizes.length > 0) {
+      const generated = generateServiceInstances(INSTANCE_COUNT);
+      cleanup.push(() => generated.remove());
+      const loadStart = performance.now();
+      const big = once(await startEndpoint({ port: 0, users, allowUnencrypted: true, machineName: MACHINE, cimInstancesDir: generated.dir }));
+      loadMs = performance.now() - loadStart;
+      cleanup.push(big.close);
+      progress(`endpoint with ${INSTANCE_COUNT} ${BIG_CLASS} instances (${(generated.fileBytes / 1e6).toFixed(1)} MB of JSON) started in ${fmtMs(loadMs)} ms`);
+      for (const maxElements of batchSizes) await bench.enumeration(big, generated.names, maxElements);
+      await big.close();
+    }
+
+    report(bench, identifyReply.body.length, loadMs);
+    writeJson(bench, identifyReply.body.length, loadMs);
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,263 @@
+/**
+ * The WS-Management operations of a client session: build the request Windows would send
+ * (wire.md §2–3), exchange it over the session's own connection, check the reply (RelatesTo,
+ * envelope, fault) and hand back the resource XML. Faults become WSManErrors carrying the
+ * WSManFault XML; everything else that goes wrong has its Windows error code.
+ */
+import { inject, injectable } from 'inversify';
+import { WSManAuthenticationFlags as Auth, WSManSessionOption as Option } from '../capi/constants';
+import { WSManClientApi, type WSMAN_SESSION_HANDLE } from '../capi/client-api';
+import { wsmanError, wsmanErrorFromHResult } from '../errors/wsman-error';
+import { buildIdentifyEnvelope, buildRequestEnvelope, newMessageId, type FragmentTransfer, type OptionEntry } from '../protocol/envelope';
+import { hresultOfFault, readFault } from '../protocol/faults';
+import { readResponseHeader, readSoapMessage } from '../protocol/message';
+import { ACTION, NS } from '../protocol/namespaces';
+import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
+import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
+import { findClientCertificate } from '../transport/certificate-store';
+import { WSManTransport } from '../transport/wsman-transport';
+import type { ClientSession } from './client-session';
+import type { Selector } from './resource-uri';
+
+/** The client's NetworkDelayms: the HTTP timeout is OperationTimeout plus this (wire.md §6.28). */
+export const NETWORK_DELAY_MS = 5000;
+
+export interface OperationTarget {
+  readonly resourceUri: string;
+  readonly selectors: readonly Selector[];
+  readonly options: readonly OptionEntry[];
+  readonly mustUnderstandOptions?: boolean;
+  readonly fragment?: FragmentTransfer;
+}
+
+export type EnumerationMode = 'objects' | 'references' | 'objectsAndReferences';
+
+export interface EnumerationRequest {
+  readonly target: OperationTarget;
+  /** `<w:Filter>` content already written (text escaped or XML), with its dialect. */
+  readonly filter?: { readonly dialect: string; readonly xml: string };
+  readonly mode: EnumerationMode;
+  readonly polymorphismMode?: 'None' | 'ExcludeSubClassProperties';
+  readonly maxElements: number;
+}
+
+export interface EnumerationPage {
+  /** Items as standalone XML text. */
+  readonly items: readonly string[];
+  /** Context for the next Pull; undefined once the sequence ended. */
+  readonly context: string | undefined;
+}
+
+const ENUMERATION_MODE_XML: Readonly<Record<EnumerationMode, string>> = {
+  objects: '',
+  references: '<w:EnumerationMode>EnumerateEPR</w:EnumerationMode>',
+  objectsAndReferences: '<w:EnumerationMode>EnumerateObjectAndEPR</w:EnumerationMode>',
+};
+
+interface Connection {
+  readonly key: string;
+  readonly transport: WSManTransport;
+  readonly sessionId: string;
+}
+
+@injectable()
+export class WSManOperations {
+  private readonly connections = new WeakMap<ClientSession, Connection>();
+
+  constructor(@inject(WSManClientApi) private readonly api: WSManClientApi) {}
+
+  async identify(handle: WSMAN_SESSION_HANDLE, unauthenticated: boolean): Promise<string> {
+    const session = this.api.sessionOf(handle);
+    const anonymous = unauthenticated || session.authenticationMechanism === Auth.WSMAN_FLAG_NO_AUTHENTICATION;
+    const connection = this.connection(session, anonymous);
+    const reply = await connection.transport.exchange(buildIdentifyEnvelope(), {
+      ...this.limits(session),
+      ...(anonymous ? { headers: { WSMANIDENTIFY: 'unauthenticated' } } : {}),
+    });
+    const body = this.readReply(reply.status, reply.text, undefined);
+    if (!body || body.namespace !== NS.identity || body.localName !== 'IdentifyResponse') throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
+    return serializeXml(body);
+  }
+
+  async get(handle: WSMAN_SESSION_HANDLE, target: OperationTarget): Promise<string> {
+    const body = await this.send(handle, ACTION.get, target, '');
+    if (!body) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
+    return this.resourceText(body, target);
+  }
+
+  async put(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, resource: string): Promise<string> {
+    const body = await this.send(handle, ACTION.put, target, checkedXml(resource));
+    return body ? this.resourceText(body, target) : '';
+  }
+
+  async create(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, resource: string): Promise<string> {
+    const body = await this.send(handle, ACTION.create, target, checkedXml(resource));
+    if (!body || body.namespace !== NS.transfer || body.localName !== 'ResourceCreated') throw wsmanError('ERROR_WSMAN_CREATE_RESPONSE_NO_EPR');
+    return serializeXml(body);
+  }
+
+  async delete(handle: WSMAN_SESSION_HANDLE, target: OperationTarget): Promise<void> {
+    await this.send(handle, ACTION.delete, target, '');
+  }
+
+  async invoke(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, parameters: string): Promise<string> {
+    const body = await this.send(handle, action, target, checkedXml(parameters));
+    return body ? serializeXml(body) : '';
+  }
+
+  async enumerate(handle: WSMAN_SESSION_HANDLE, request: EnumerationRequest): Promise<EnumerationPage> {
+    const polymorphism = request.polymorphismMode ? `<b:PolymorphismMode xmlns:b="${NS.cimBinding}">${request.polymorphismMode}</b:PolymorphismMode>` : '';
+    const filter = request.filter ? `<w:Filter Dialect="${request.filter.dialect}">${request.filter.xml}</w:Filter>` : '';
+    const body =
+      `<n:Enumerate xmlns:n="${NS.enumeration}"><w:OptimizeEnumeration/><w:MaxElements>${request.maxElements}</w:MaxElements>` +
+      `${ENUMERATION_MODE_XML[request.mode]}${polymorphism}${filter}</n:Enumerate>`;
+    const reply = await this.send(handle, ACTION.enumerate, request.target, body);
+    return readPage(reply, 'EnumerateResponse', NS.wsman);
+  }
+
+  async pull(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, context: string, maxElements: number): Promise<EnumerationPage> {
+    const body =
+      `<n:Pull xmlns:n="${NS.enumeration}"><n:EnumerationContext>${context}</n:EnumerationContext>` +
+      `<n:MaxElements>${maxElements}</n:MaxElements></n:Pull>`;
+    const reply = await this.send(handle, ACTION.pull, target, body);
+    return readPage(reply, 'PullResponse', NS.enumeration);
+  }
+
+  async release(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, context: string): Promise<void> {
+    await this.send(handle, ACTION.release, target, `<n:Release xmlns:n="${NS.enumeration}"><n:EnumerationContext>${context}</n:EnumerationContext></n:Release>`);
+  }
+
+  /** One request/reply on the session's connection; returns the first element of s:Body. */
+  private async send(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, bodyXml: string): Promise<XmlElement | undefined> {
+    const session = this.api.sessionOf(handle);
+    const connection = this.connection(session, false);
+    const messageId = newMessageId();
+    const envelope = buildRequestEnvelope(
+      {
+        to: session.url,
+        resourceUri: target.resourceUri,
+        action,
+        maxEnvelopeSize: session.getDword(Option.WSMAN_OPTION_MAX_ENVELOPE_SIZE_KB) * 1024,
+        messageId,
+        locale: session.getString(Option.WSMAN_OPTION_UI_LANGUAGE),
+        dataLocale: session.getString(Option.WSMAN_OPTION_LOCALE),
+        sessionId: connection.sessionId,
+        selectors: target.selectors,
+        options: target.options,
+        ...(target.mustUnderstandOptions ? { optionSetMustUnderstand: true } : {}),
+        operationTimeoutMs: session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS),
+        ...(target.fragment ? { fragment: target.fragment } : {}),
+      },
+      bodyXml,
+    );
+    const reply = await connection.transport.exchange(envelope, this.limits(session));
+    return this.readReply(reply.status, reply.text, messageId);
+  }
+
+  private limits(session: ClientSession): { timeoutMs: number; responseLimit: number } {
+    const envelopeBytes = session.getDword(Option.WSMAN_OPTION_MAX_ENVELOPE_SIZE_KB) * 1024;
+    const utf16 = session.getDword(Option.WSMAN_OPTION_UTF16) !== 0;
+    return {
+      timeoutMs: session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS) + NETWORK_DELAY_MS,
+      // A reply may not exceed our MaxEnvelopeSize (twice the bytes in UTF-16, plus its BOM).
+      responseLimit: envelopeBytes * (utf16 ? 2 : 1) + 2,
+    };
+  }
+
+  /** Parses a reply: malformed XML, a foreign RelatesTo and faults are errors; else the body's first element. */
+  private readReply(status: 200 | 500, text: string, messageId: string | undefined): XmlElement | undefined {
+    let root: XmlElement;
+    try {
+      root = parseXml(text);
+    } catch (error) {
+      if (error instanceof XmlSyntaxError) throw wsmanError('ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE', { cause: error });
+      throw error;
+    }
+    if (root.localName !== 'Envelope' || root.namespace !== NS.soap) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
+    const message = readSoapMessage(root);
+    if (!message.body) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
+    const first = childElements(message.body)[0];
+    if (first && first.namespace === NS.soap && first.localName === 'Fault') {
+      const fault = readFault(first);
+      throw wsmanErrorFromHResult(fault.hresult ?? hresultOfFault(fault), { message: fault.message, faultXml: fault.faultXml });
+    }
+    if (status === 500) throw wsmanError('ERROR_WSMAN_RESPONSE_INVALID_SOAP_FAULT');
+    // Windows echoes MessageID byte for byte; anything else answers another request.
+    const relatesTo = readResponseHeader(message.header).relatesTo;
+    if (messageId !== undefined && relatesTo !== messageId) throw wsmanError('ERROR_WSMAN_RESPONSE_INVALID_MESSAGE_INFORMATION_HEADER');
+    return first;
+  }
+
+  /** A Get/Put reply: the resource, or the text or element inside w:XmlFragment for fragment transfer. */
+  private resourceText(body: XmlElement, target: OperationTarget): string {
+    if (!target.fragment) return serializeXml(body);
+    if (body.namespace !== NS.wsman || body.localName !== 'XmlFragment') throw wsmanError('ERROR_WSMAN_RESPONSE_NO_XML_FRAGMENT_WRAPPER');
+    return serializeXml(body);
+  }
+
+  /** The session's connection, made on first use and again when its transport settings change. */
+  private connection(session: ClientSession, anonymous: boolean): Connection {
+    const auth = this.authProvider(session, anonymous);
+    const secure = session.transport === 'https';
+    const skipCa = session.getDword(Option.WSMAN_OPTION_SKIP_CA_CHECK) !== 0;
+    const skipCn = session.getDword(Option.WSMAN_OPTION_SKIP_CN_CHECK) !== 0;
+    const utf16 = session.getDword(Option.WSMAN_OPTION_UTF16) !== 0;
+    const key = [session.url, auth.kind, skipCa, skipCn, utf16].join('|');
+    const existing = this.connections.get(session);
+    if (existing?.key === key) return existing;
+    existing?.transport.close();
+    const certificate = auth.kind === 'certificate' ? findClientCertificate(session.certificateThumbprint ?? '') : undefined;
+    const transport = new WSManTransport({
+      url: session.url,
+      auth: auth.provider,
+      utf16,
+      ...(secure ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ...(certificate ? { clientCertificate: certificate } : {}) } } : {}),
+    });
+    const connection = { key, transport, sessionId: existing?.sessionId ?? newMessageId() };
+    this.connections.set(session, connection);
+    session.onClose(() => transport.close());
+    return connection;
+  }
+
+  private authProvider(session: ClientSession, anonymous: boolean): { kind: string; provider: ClientAuthProvider } {
+    if (anonymous) return { kind: 'none', provider: noAuth() };
+    switch (session.authenticationMechanism) {
+      case Auth.WSMAN_FLAG_AUTH_BASIC: {
+        // Basic sends the password in clear text: over HTTP only when the caller allowed unencrypted traffic.
+        if (session.transport === 'http' && session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) === 0) {
+          throw wsmanError('ERROR_WSMAN_CLIENT_UNENCRYPTED_DISABLED');
+        }
+        return { kind: 'basic', provider: basicAuth(session.userName ?? '', session.password() ?? '') };
+      }
+      case Auth.WSMAN_FLAG_AUTH_CLIENT_CERTIFICATE:
+        return { kind: 'certificate', provider: certificateAuth() };
+      default:
+        throw wsmanError('E_NOTIMPL', {
+          message: 'This build authenticates with Basic or a client certificate; Negotiate, Kerberos, CredSSP and Digest are not available yet.',
+        });
+    }
+  }
+}
+
+/** Input XML for the body: well-formed, and without its own XML declaration (it goes inside s:Body). */
+function checkedXml(xml: string): string {
+  const body = xml.replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, '').trim();
+  try {
+    parseXml(body);
+  } catch {
+    throw wsmanError('ERROR_WSMAN_INVALID_XML');
+  }
+  return body;
+}
+
+/** Items and the next context of an EnumerateResponse (optimized) or PullResponse. */
+function readPage(body: XmlElement | undefined, responseName: string, itemsNamespace: string): EnumerationPage {
+  if (!body || body.namespace !== NS.enumeration || body.localName !== responseName) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
+  const itemsElement = child(body, itemsNamespace, 'Items') ?? child(body, NS.enumeration, 'Items') ?? child(body, NS.wsman, 'Items');
+  const items = itemsElement ? childElements(itemsElement).map(serializeXml) : [];
+  const ended = child(body, NS.wsman, 'EndOfSequence') !== undefined || child(body, NS.enumeration, 'EndOfSequence') !== undefined;
+  const contextElement = child(body, NS.enumeration, 'EnumerationContext');
+  const context = contextElement ? textContent(contextElement).trim() : '';
+  if (!ended && context === '') throw wsmanError('ERROR_WSMAN_RESPONSE_INVALID_ENUMERATION_CONTEXT');
+  return { items, context: ended ? undefined : context };
+}
