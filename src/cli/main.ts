@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `wsman`: the command line of wsman-automation.
- *   wsman demo           walk the WSMan.Automation object model (no Windows host needed)
+ *   wsman demo           the object model against the embedded endpoint (no Windows host needed)
  *   wsman helpmsg N      message text for an error number, like `winrm helpmsg`
  *   wsman serve …        run the embedded WinRM endpoint (see serve.ts)
  */
@@ -39,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'demo':
-      runDemo((line) => process.stdout.write(line + '\n'));
+      await runDemo((line) => process.stdout.write(line + '\n'));
       return 0;
     case 'helpmsg':
       return helpmsg(rest[0]);
