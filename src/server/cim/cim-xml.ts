@@ -4,22 +4,11 @@
  */
 import { compareNames, type CimClassDef, type CimInstance, type CimMethodOutput, type CimScalar, type CimType, type CimValue } from './cim-types';
 import { dmtfToXsd, isDmtfInterval, scalarText } from './cim-values';
+import { escapeXmlText } from '../../core/errors/fault-xml';
+import { NS } from '../../core/protocol/namespaces';
 
-export const CIM_COMMON_NAMESPACE = 'http://schemas.dmtf.org/wbem/wscim/1/common';
-export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
-
-/**
- * Text content: &, <, > escaped; CR as a character reference so parsers keep it; characters
- * XML 1.0 cannot carry at all (other C0 controls, lone surrogates, U+FFFE/F) dropped.
- */
-export function escapeXmlText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#xD;');
-}
+export const CIM_COMMON_NAMESPACE = NS.cimCommon;
+export const XSI_NAMESPACE = NS.xsi;
 
 /** `.../cimv2/*` (a WQL enumeration) names its items by their own class URI. */
 export function classResourceUri(resourceUri: string, className: string): string {

@@ -1,7 +1,8 @@
 import { instanceFromRecord } from '../../../src/server/cim/cim-instance-files';
 import type { CimMethodOutput } from '../../../src/server/cim/cim-types';
 import { dmtfToXsd, parseCimText, toDmtf } from '../../../src/server/cim/cim-values';
-import { escapeXmlText, instanceXml, methodOutputXml } from '../../../src/server/cim/cim-xml';
+import { escapeXmlText } from '../../../src/core/errors/fault-xml';
+import { instanceXml, methodOutputXml } from '../../../src/server/cim/cim-xml';
 import { CIMV2, fixtureClass, fixtureInstances, loadStore, MACHINE } from './cim-test-helpers';
 
 const def = fixtureClass();
