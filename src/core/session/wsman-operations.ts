@@ -166,14 +166,17 @@ export class WSManOperations {
 
   /** Parses a reply: malformed XML, a foreign RelatesTo and faults are errors; else the body's first element. */
   private readReply(status: 200 | 500, text: string, messageId: string | undefined): XmlElement | undefined {
+    // An HTTP 500 that does not carry a SOAP fault is a plain server error (wire.md §6.2).
     let root: XmlElement;
     try {
       root = parseXml(text);
     } catch (error) {
-      if (error instanceof XmlSyntaxError) throw wsmanError('ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE', { cause: error });
-      throw error;
+      if (!(error instanceof XmlSyntaxError)) throw error;
+      throw wsmanError(status === 500 ? 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR' : 'ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE', { cause: error });
     }
-    if (root.localName !== 'Envelope' || root.namespace !== NS.soap) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
+    if (root.localName !== 'Envelope' || root.namespace !== NS.soap) {
+      throw wsmanError(status === 500 ? 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR' : 'ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
+    }
     const message = readSoapMessage(root);
     if (!message.body) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
     const first = childElements(message.body)[0];

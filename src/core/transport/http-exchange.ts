@@ -5,8 +5,9 @@
  * bounded. Network failures become the WinHTTP codes the Windows client reports.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { PeerCertificate } from 'node:tls';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { wsmanError, type WSManError } from '../errors/wsman-error';
 import type { ClientCertificate } from './certificate-store';
 
@@ -53,8 +54,29 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 /** The WinHTTP error for a Node network or TLS failure. */
 export function networkError(error: NodeJS.ErrnoException): WSManError {
   const code = error.code ?? '';
-  const name = TLS_ERRORS[code] ?? NETWORK_ERRORS[code] ?? (/SSL|TLS|EPROTO|CERT/.test(code) ? 'ERROR_WINHTTP_SECURE_FAILURE' : 'ERROR_WINHTTP_CONNECTION_ERROR');
+  // HPE_*: Node's HTTP parser refused what came back (not HTTP, bad lengths, headers too large).
+  const name =
+    TLS_ERRORS[code] ??
+    NETWORK_ERRORS[code] ??
+    (code.startsWith('HPE_') ? 'ERROR_WINHTTP_INVALID_SERVER_RESPONSE' : /SSL|TLS|EPROTO|CERT/.test(code) ? 'ERROR_WINHTTP_SECURE_FAILURE' : 'ERROR_WINHTTP_CONNECTION_ERROR');
   return wsmanError(name, { cause: error });
+}
+
+/**
+ * SkipCACheck without SkipCNCheck: Node checks the host name only as part of a verification it
+ * enforces (`rejectUnauthorized`), so with the chain check off the name goes unchecked too. This
+ * agent checks it itself as soon as the handshake is done, before the request (and its
+ * credentials) is sent, the way Node would have.
+ */
+class HostNameCheckingAgent extends HttpsAgent {
+  override createConnection(options: RequestOptions, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback) as TLSSocket;
+    socket.once('secureConnect', () => {
+      const mismatch = checkServerIdentity(options.servername || options.host || 'localhost', socket.getPeerCertificate());
+      if (mismatch) socket.destroy(mismatch);
+    });
+    return socket;
+  }
 }
 
 function clientCertificateOptions(certificate: ClientCertificate | undefined): object {
@@ -73,8 +95,9 @@ export class HttpExchange {
   ) {
     this.secure = url.protocol === 'https:';
     const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+    const SecureAgent = tls && !tls.verifyChain && tls.verifyHostName ? HostNameCheckingAgent : HttpsAgent;
     this.agent = this.secure
-      ? new HttpsAgent({
+      ? new SecureAgent({
           ...common,
           rejectUnauthorized: tls?.verifyChain ?? true,
           ...(tls?.ca ? { ca: tls.ca } : {}),

@@ -83,7 +83,7 @@ export class WSManTransport {
       try {
         return { status, text: decodeBody(response.body, charset) };
       } catch (error) {
-        throw wsmanError('ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE', { cause: error });
+        throw wsmanError(status === 200 ? 'ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE' : 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR', { cause: error });
       }
     }
     if (status >= 300 && status < 400) throw wsmanError('ERROR_WSMAN_UNSUPPORTED_HTTP_STATUS_REDIRECT');
