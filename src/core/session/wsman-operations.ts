@@ -14,7 +14,7 @@ import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
 import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
 import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
-import { findClientCertificate } from '../transport/certificate-store';
+import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
 import { WSManTransport } from '../transport/wsman-transport';
 import type { ClientSession } from './client-session';
 import type { Selector } from './resource-uri';
@@ -214,7 +214,9 @@ export class WSManOperations {
       url: session.url,
       auth: auth.provider,
       utf16,
-      ...(secure ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ...(certificate ? { clientCertificate: certificate } : {}) } } : {}),
+      ...(secure
+        ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
+        : {}),
     });
     const connection = { key, transport, sessionId: existing?.sessionId ?? newMessageId() };
     this.connections.set(session, connection);

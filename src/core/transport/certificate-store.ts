@@ -2,13 +2,14 @@
  * Client certificates by thumbprint, the way `CertificateThumbprint` finds them in the Windows
  * certificate store: here a directory of PEM files (certificate and private key, in one file or
  * as `name.pem` + `name.key`) and PFX/P12 files, indexed by the SHA-1 thumbprint of each
- * certificate. The directory is `$WSMAN_CERT_STORE`, or `~/.wsman-automation/certs`.
+ * certificate. The directory is `$WSMAN_CERT_STORE`, or `~/.wsman-automation/certs`. Its `root/`
+ * folder plays the Trusted Root store: CA certificates there are trusted besides Node's own.
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates, TLSSocket } from 'node:tls';
 import { wsmanError } from '../errors/wsman-error';
 
 export type ClientCertificate =
@@ -71,4 +72,18 @@ export function findClientCertificate(thumbprint: string, directory = certificat
     }
   }
   throw wsmanError('ERROR_WSMAN_CERT_NOT_FOUND');
+}
+
+/** Node's CA list plus every certificate in `<store>/root/` (PEM, CRT or CER in PEM form). */
+export function trustedRootCertificates(directory = certificateStoreDirectory()): string[] {
+  const roots = join(directory, 'root');
+  const extra: string[] = [];
+  if (existsSync(roots)) {
+    for (const file of readdirSync(roots)) {
+      if (!/\.(pem|crt|cer)$/i.test(file)) continue;
+      const text = readFileSync(join(roots, file), 'utf8');
+      extra.push(...(text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []));
+    }
+  }
+  return [...rootCertificates, ...extra];
 }

@@ -16,7 +16,8 @@ export interface TlsSettings {
   readonly verifyChain: boolean;
   /** SkipCNCheck turns this off. */
   readonly verifyHostName: boolean;
-  readonly ca?: string;
+  /** Trusted roots (replaces Node's list when given). */
+  readonly ca?: readonly string[];
   readonly clientCertificate?: ClientCertificate;
 }
 
@@ -100,7 +101,7 @@ export class HttpExchange {
       ? new SecureAgent({
           ...common,
           rejectUnauthorized: tls?.verifyChain ?? true,
-          ...(tls?.ca ? { ca: tls.ca } : {}),
+          ...(tls?.ca ? { ca: [...tls.ca] } : {}),
           ...clientCertificateOptions(tls?.clientCertificate),
           ...(tls && !tls.verifyHostName ? { checkServerIdentity: (_host: string, _cert: PeerCertificate) => undefined } : {}),
         })
