@@ -175,8 +175,16 @@ export function hresultOfFault(fault: ParsedFault): number {
   return errorNamed('ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR').hresult;
 }
 
-function allText(element: XmlElement): string {
-  return element.children.map((node) => (node.kind === 'text' ? node.text : allText(node))).join('');
+/**
+ * f:Message text; when a provider fault is nested inside, the provider's own innermost message
+ * (never the text of f:ExtendedError details next to it).
+ */
+function innermostMessage(message: XmlElement): string {
+  const providerFault = child(message, NS.wsmanFault, 'ProviderFault');
+  if (!providerFault) return textContent(message).trim();
+  const inner = child(providerFault, NS.wsmanFault, 'WSManFault');
+  const innerMessage = inner ? child(inner, NS.wsmanFault, 'Message') : undefined;
+  return innerMessage ? innermostMessage(innerMessage) : textContent(providerFault).trim();
 }
 
 function codeToHResult(code: number): number {
@@ -203,7 +211,7 @@ export function readFault(fault: XmlElement): ParsedFault {
     const code = Number(attribute(wsmanFault, 'Code'));
     hresult = Number.isFinite(code) && attribute(wsmanFault, 'Code') !== undefined ? codeToHResult(code) : undefined;
     const messageElement = child(wsmanFault, NS.wsmanFault, 'Message');
-    const text = messageElement ? allText(messageElement).trim() : '';
+    const text = messageElement ? innermostMessage(messageElement) : '';
     if (text !== '') message = text;
     faultXml = serializeXml(wsmanFault);
   } else if (wmiError) {

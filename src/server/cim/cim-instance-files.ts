@@ -1,11 +1,12 @@
 /**
  * Instance files: `<Class>.json` holds a JSON array of objects, property name → value
  * (numbers, booleans, strings, null, arrays; 64-bit integers may be strings; datetimes DMTF or
- * ISO 8601). The same format serves the default data, a user's own data and the saved state.
+ * ISO 8601; a reference is an object of the key values of the instance it names, optionally
+ * with `__CLASS`). The same format serves the default data, a user's own data and the saved state.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findProperty, type CimClassDef, type CimInstance, type CimValue } from './cim-types';
+import { findProperty, type CimClassDef, type CimInstance, type CimPropertyDef, type CimReference, type CimValue } from './cim-types';
 import { CimValueError, valueFromJson, valueToJson } from './cim-values';
 
 /** Placeholder in string values replaced by the emulated host name (instance files cannot know it). */
@@ -19,6 +20,11 @@ export interface RecordOptions {
   readonly machineName: string;
   /** Drop properties the class does not define instead of failing (machine fill against a user's schema). */
   readonly ignoreUnknown?: boolean;
+  /**
+   * Finds the instance a reference value names (`{ "Name": "RpcSs" }`); throws CimValueError when
+   * there is none. Without it, records cannot hold references.
+   */
+  readonly resolveReference?: (property: CimPropertyDef, json: unknown) => CimReference;
 }
 
 function substitute(value: unknown, machineName: string): unknown {
@@ -26,7 +32,16 @@ function substitute(value: unknown, machineName: string): unknown {
     return value.includes(COMPUTERNAME_PLACEHOLDER) ? value.split(COMPUTERNAME_PLACEHOLDER).join(machineName) : value;
   }
   if (Array.isArray(value)) return value.map((item: unknown) => substitute(item, machineName));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, substitute(item, machineName)]));
+  }
   return value;
+}
+
+function propertyValue(property: CimPropertyDef, raw: unknown, options: RecordOptions): CimValue {
+  if (property.type !== 'reference' || raw === null || raw === undefined) return valueFromJson(property, raw);
+  if (!options.resolveReference) throw new CimValueError('references cannot be given here');
+  return options.resolveReference(property, raw);
 }
 
 /** A complete instance (every property present, absent ones null) from one record. */
@@ -42,7 +57,7 @@ export function instanceFromRecord(classDef: CimClassDef, record: InstanceRecord
     if (seen.has(property.name)) throw new Error(`${options.source}: property ${property.name} is given twice`);
     seen.add(property.name);
     try {
-      values.set(property.name, valueFromJson(property, substitute(raw, options.machineName)));
+      values.set(property.name, propertyValue(property, substitute(raw, options.machineName), options));
     } catch (error) {
       if (!(error instanceof CimValueError)) throw error;
       throw new Error(`${options.source}: property ${property.name} (${property.type}${property.array ? '[]' : ''}): ${error.message}`, {
@@ -57,7 +72,12 @@ export function instanceFromRecord(classDef: CimClassDef, record: InstanceRecord
 }
 
 /** Reads one instance file; every problem names the file and the instance index. */
-export function readInstanceFile(file: string, classDef: CimClassDef, machineName: string): CimInstance[] {
+export function readInstanceFile(
+  file: string,
+  classDef: CimClassDef,
+  machineName: string,
+  resolveReference?: RecordOptions['resolveReference'],
+): CimInstance[] {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -68,7 +88,7 @@ export function readInstanceFile(file: string, classDef: CimClassDef, machineNam
   return json.map((entry: unknown, index: number) => {
     const source = `CIM instances ${file}: instance ${index}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new Error(`${source}: expected a JSON object`);
-    return instanceFromRecord(classDef, entry as InstanceRecord, { source, machineName });
+    return instanceFromRecord(classDef, entry as InstanceRecord, { source, machineName, ...(resolveReference ? { resolveReference } : {}) });
   });
 }
 

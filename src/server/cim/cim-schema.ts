@@ -4,9 +4,13 @@
  * user editing the data sees what to fix.
  *
  * File shape:
- * { "namespace": "root/cimv2", "classes": [ { "name", "superclass"?, "singleton"?,
- *   "properties": [ { "name", "type", "array"?, "key"?, "writable"? } ],
+ * { "namespace": "root/cimv2", "classes": [ { "name", "superclass"?, "singleton"?, "association"?,
+ *   "properties": [ { "name", "type", "array"?, "key"?, "writable"?, "referenceClass"? } ],
  *   "methods"?: [ { "name", "static"?, "returns"?, "in"?: [params], "out"?: [params] } ] } ] }
+ *
+ * A property of type `reference` names its `referenceClass`: a class of the schema or a
+ * superclass some class of the schema names (Win32_BaseService). As in CIM, only association
+ * classes have references, and an association has at least two.
  */
 import * as fs from 'node:fs';
 import {
@@ -61,8 +65,17 @@ class SchemaReader {
   }
 
   type(value: unknown, where: string): CimType {
-    if (typeof value !== 'string' || !(CIM_TYPES as readonly string[]).includes(value)) {
-      this.fail(where, `"type" must be one of ${CIM_TYPES.join(', ')}; got ${JSON.stringify(value)}`);
+    return this.typeOf(value, where, CIM_TYPES);
+  }
+
+  /** A type that is not a reference: method parameters and return values. */
+  valueType(value: unknown, where: string): CimType {
+    return this.typeOf(value, where, CIM_TYPES.filter((type) => type !== 'reference'));
+  }
+
+  private typeOf(value: unknown, where: string, allowed: readonly CimType[]): CimType {
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.fail(where, `"type" must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
     }
     return value as CimType;
   }
@@ -78,6 +91,7 @@ interface RawClass {
   readonly name: string;
   readonly superclass?: string;
   readonly singleton: boolean;
+  readonly association: boolean;
   readonly properties: readonly CimPropertyDef[];
   readonly methods: readonly CimMethodDef[];
 }
@@ -92,13 +106,13 @@ function readParameters(reader: SchemaReader, value: unknown, field: string, whe
     if (name.toLowerCase() === 'returnvalue') reader.fail(here, 'ReturnValue is implicit; declare its type with "returns"');
     if (seen.has(name.toLowerCase())) reader.fail(here, `duplicate parameter ${name}`);
     seen.add(name.toLowerCase());
-    return { name, type: reader.type(raw['type'], `${where}: parameter ${name}`), array: reader.flag(raw['array'], 'array', here) };
+    return { name, type: reader.valueType(raw['type'], `${where}: parameter ${name}`), array: reader.flag(raw['array'], 'array', here) };
   });
 }
 
 function readProperty(reader: SchemaReader, entry: unknown, where: string): CimPropertyDef {
   const raw = reader.object(entry, where);
-  reader.onlyFields(raw, ['name', 'type', 'array', 'key', 'writable'], where);
+  reader.onlyFields(raw, ['name', 'type', 'array', 'key', 'writable', 'referenceClass'], where);
   const name = reader.identifier(raw['name'], where);
   const here = `${where} (${name})`;
   const type = reader.type(raw['type'], here);
@@ -108,7 +122,15 @@ function readProperty(reader: SchemaReader, entry: unknown, where: string): CimP
   if (key && array) reader.fail(here, 'a key cannot be an array');
   if (key && writable) reader.fail(here, 'a key cannot be writable');
   if (key && (type === 'real32' || type === 'real64')) reader.fail(here, 'a key cannot be a real number');
-  return { name, type, array, key, writable };
+  if (type !== 'reference') {
+    if (raw['referenceClass'] !== undefined) reader.fail(here, '"referenceClass" belongs to properties of type reference');
+    return { name, type, array, key, writable };
+  }
+  if (raw['referenceClass'] === undefined) reader.fail(here, 'a reference needs "referenceClass", the class of the instances it names');
+  const referenceClass = reader.identifier(raw['referenceClass'], `${here}: referenceClass`);
+  if (array) reader.fail(here, 'reference arrays are not supported');
+  if (writable) reader.fail(here, 'a reference cannot be writable');
+  return { name, type, array, key, writable, referenceClass };
 }
 
 function readMethod(reader: SchemaReader, entry: unknown, where: string): CimMethodDef {
@@ -119,7 +141,7 @@ function readMethod(reader: SchemaReader, entry: unknown, where: string): CimMet
   return {
     name,
     isStatic: reader.flag(raw['static'], 'static', here),
-    returnType: raw['returns'] === undefined ? 'uint32' : reader.type(raw['returns'], `${here}: returns`),
+    returnType: raw['returns'] === undefined ? 'uint32' : reader.valueType(raw['returns'], `${here}: returns`),
     inParameters: readParameters(reader, raw['in'], 'in', here),
     outParameters: readParameters(reader, raw['out'], 'out', here),
   };
@@ -128,7 +150,7 @@ function readMethod(reader: SchemaReader, entry: unknown, where: string): CimMet
 function readClass(reader: SchemaReader, entry: unknown, index: number): RawClass {
   const where = `classes[${index}]`;
   const raw = reader.object(entry, where);
-  reader.onlyFields(raw, ['name', 'superclass', 'singleton', 'properties', 'methods'], where);
+  reader.onlyFields(raw, ['name', 'superclass', 'singleton', 'association', 'properties', 'methods'], where);
   const name = reader.identifier(raw['name'], where);
   const here = `class ${name}`;
   const superclass = raw['superclass'] === undefined ? undefined : reader.identifier(raw['superclass'], `${here}: superclass`);
@@ -144,7 +166,13 @@ function readClass(reader: SchemaReader, entry: unknown, index: number): RawClas
       seen.add(n.toLowerCase());
     }
   }
-  const result: RawClass = { name, singleton: reader.flag(raw['singleton'], 'singleton', here), properties, methods };
+  const result: RawClass = {
+    name,
+    singleton: reader.flag(raw['singleton'], 'singleton', here),
+    association: reader.flag(raw['association'], 'association', here),
+    properties,
+    methods,
+  };
   return superclass === undefined ? result : { ...result, superclass };
 }
 
@@ -171,10 +199,23 @@ function resolveClass(reader: SchemaReader, raw: RawClass, byName: ReadonlyMap<s
   const where = `class ${raw.name}`;
   if (raw.singleton && keys.length > 0) reader.fail(where, `a singleton class has no keys (found ${keys.map((k) => k.name).join(', ')})`);
   if (!raw.singleton && keys.length === 0) reader.fail(where, 'a class that is not a singleton needs at least one key property');
+  // Nearest first: the class, the superclasses the schema defines, then the first one it does not.
+  const lineage = [...chain].reverse().map((cls) => cls.name);
+  const top = chain[0];
+  if (top?.superclass !== undefined) lineage.push(top.superclass);
+  const association = chain.some((cls) => cls.association);
+  const references = sorted.filter((p) => p.type === 'reference');
+  if (association && raw.singleton) reader.fail(where, 'an association cannot be a singleton');
+  if (association && references.length < 2) reader.fail(where, 'an association needs at least two reference properties');
+  if (!association && references.length > 0) {
+    reader.fail(where, `only association classes ("association": true) have references (found ${references.map((p) => p.name).join(', ')})`);
+  }
   const definition: CimClassDef = {
     name: raw.name,
     namespace,
+    lineage,
     singleton: raw.singleton,
+    association,
     properties: sorted,
     keys,
     methods: [...methods.values()].sort((a, b) => compareNames(a.name, b.name)),
@@ -182,6 +223,22 @@ function resolveClass(reader: SchemaReader, raw: RawClass, byName: ReadonlyMap<s
     methodIndex: methods,
   };
   return raw.superclass === undefined ? definition : { ...definition, superclass: raw.superclass };
+}
+
+/** Every referenceClass must be able to name an instance: a class of the schema or an ancestor of one. */
+function checkReferenceClasses(reader: SchemaReader, classes: ReadonlyMap<string, CimClassDef>): void {
+  const known = new Set<string>();
+  for (const def of classes.values()) for (const name of def.lineage) known.add(name.toLowerCase());
+  for (const def of classes.values()) {
+    for (const property of def.properties) {
+      if (property.referenceClass !== undefined && !known.has(property.referenceClass.toLowerCase())) {
+        reader.fail(
+          `class ${def.name} (${property.name})`,
+          `referenceClass ${property.referenceClass} is neither a class of the schema nor a superclass of one`,
+        );
+      }
+    }
+  }
 }
 
 /** Validates parsed schema JSON; `source` names the file in error messages. */
@@ -203,6 +260,7 @@ export function parseSchema(json: unknown, source: string): CimSchema {
   }
   const classes = new Map<string, CimClassDef>();
   for (const raw of rawClasses) classes.set(raw.name.toLowerCase(), resolveClass(reader, raw, byName, CIM_NAMESPACE));
+  checkReferenceClasses(reader, classes);
   return { namespace: CIM_NAMESPACE, classes };
 }
 

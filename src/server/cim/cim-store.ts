@@ -7,18 +7,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { wsmanError, type WSManError } from '../../core/errors/wsman-error';
+import { associationComputation, type StoreView } from './cim-associations';
 import { instanceFromRecord, listInstanceFiles, readInstanceFile, writeInstanceFileAtomic, type InstanceRecord } from './cim-instance-files';
 import { methodHandler, processIdOf, type MethodResult } from './cim-methods';
 import { CIM_NAMESPACE, loadSchema, type CimSchema } from './cim-schema';
 import {
   findMethod,
   findProperty,
+  isCimReference,
+  isClassOf,
   type CimClassDef,
   type CimInstance,
   type CimMethodDef,
   type CimMethodOutput,
   type CimParameterDef,
   type CimPropertyDef,
+  type CimReference,
   type CimScalar,
   type CimStoreOptions,
   type CimValue,
@@ -26,7 +30,7 @@ import {
   type Selector,
   type WqlResult,
 } from './cim-types';
-import { CimValueError, parseCimText, sameKeyValue, sameValue, scalarText, valueFromJson, valueFromTexts } from './cim-values';
+import { CimValueError, parseCimText, sameKeyValue, sameReference, sameValue, scalarText, valueFromJson, valueFromTexts, valueToJson } from './cim-values';
 import { defaultMachineName, MachineSnapshot } from './machine-instances';
 import { compileExpressionFor, compileWql, equalityExpression, parseWql, WqlError } from './wql';
 
@@ -51,6 +55,12 @@ export const CIM_ERRORS = {
   otherNamespace: 'ERROR_WSMAN_DIFFERENT_CIM_SELECTOR',
   /** WQL or SelectorFilter the store cannot evaluate. */
   invalidFilter: 'ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER',
+  /**
+   * An association filter naming an association or result class the schema does not know, or
+   * an association class that is no association (the source instance itself, when missing, is
+   * instanceNotFound).
+   */
+  invalidAssociationFilter: 'ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER',
   /** Put/Create body: unknown property, wrong type, key changed, read-only property changed, key missing. */
   invalidRepresentation: 'ERROR_WSMAN_INVALID_REPRESENTATION',
   alreadyExists: 'ERROR_WSMAN_ALREADY_EXISTS',
@@ -60,7 +70,10 @@ export const CIM_ERRORS = {
   unknownParameter: 'ERROR_WSMAN_INVALID_PARAMETER',
   /** An input value that does not convert to its parameter type (what Windows answers: 0x80338041). */
   parameterType: 'ERROR_WSMAN_SCHEMA_VALIDATION_ERROR',
-  /** Changing a computed class (Win32_LocalTime) or calling a method the emulation does not implement. */
+  /**
+   * Changing a computed class (Win32_LocalTime) or an association (read-only in the emulation),
+   * or calling a method the emulation does not implement.
+   */
   notCapable: 'ERROR_WSMAN_WMI_PROVIDER_NOT_CAPABLE',
   /** The changed state could not be saved to dataDir (the store keeps its previous state). */
   saveFailed: 'ERROR_WSMAN_PROVIDER_FAILURE',
@@ -85,14 +98,108 @@ interface Located {
   readonly index: number;
 }
 
-/** Key values made comparable: strings without case, the way WMI matches keys. */
+/** A key value made comparable: strings without case, the way WMI matches keys; references by what they name. */
+function comparableKey(value: CimValue): unknown {
+  if (typeof value === 'string') return value.toLowerCase();
+  if (typeof value === 'bigint') return value.toString();
+  if (isCimReference(value)) return [value.className.toLowerCase(), ...value.keys.map((key) => [key.name.toLowerCase(), comparableKey(key.value)])];
+  return value;
+}
+
 function keyIdentity(def: CimClassDef, instance: CimInstance): string {
-  return JSON.stringify(
-    def.keys.map((key) => {
-      const value = instance.properties.get(key.name) ?? null;
-      return typeof value === 'string' ? value.toLowerCase() : typeof value === 'bigint' ? value.toString() : value;
-    }),
-  );
+  return JSON.stringify(def.keys.map((key) => comparableKey(instance.properties.get(key.name) ?? null)));
+}
+
+/** The identity of the instance a reference names, comparable like keyIdentity. */
+function referenceIdentity(reference: CimReference): string {
+  return JSON.stringify(comparableKey(reference));
+}
+
+/** A reference in WMI object-path text, `Win32_Service.Name="RpcSs"`: the text selector of a reference key. */
+function objectPath(reference: CimReference): string {
+  const value = (v: CimScalar | CimReference): string => {
+    const text = isCimReference(v) ? objectPath(v) : typeof v === 'string' ? v : undefined;
+    return text === undefined ? scalarText(v as CimScalar) : `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  };
+  return `${reference.className}.${reference.keys.map((key) => `${key.name}=${value(key.value)}`).join(',')}`;
+}
+
+function describeKeys(fields: readonly (readonly [string, unknown])[]): string {
+  return fields.map(([name, value]) => `${name}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`).join(', ');
+}
+
+/** The instances of a class: computed at every read, or held. */
+function readInstances(state: ClassState): readonly CimInstance[] {
+  return state.compute ? state.compute() : state.instances;
+}
+
+function referenceTo(def: CimClassDef, instance: CimInstance): CimReference {
+  return {
+    className: def.name,
+    keys: def.keys.map((key) => ({ name: key.name, value: instance.properties.get(key.name) as CimScalar | CimReference })),
+  };
+}
+
+/** Key values of `def` from the fields of a reference object: every key exactly once, nothing else. */
+function keysFromJson(
+  def: CimClassDef,
+  fields: readonly (readonly [string, unknown])[],
+  resolve: (property: CimPropertyDef, json: unknown) => CimReference,
+): Map<string, CimValue> {
+  const keyNames = def.keys.map((k) => k.name).join(', ') || 'none';
+  const wanted = new Map<string, CimValue>();
+  for (const [name, raw] of fields) {
+    const key = def.keys.find((k) => k.name.toLowerCase() === name.toLowerCase());
+    if (!key) throw new CimValueError(`${name} is not a key of ${def.name} (keys: ${keyNames})`);
+    if (wanted.has(key.name)) throw new CimValueError(`key ${key.name} is given twice`);
+    const value = key.type === 'reference' ? resolve(key, raw) : valueFromJson(key, raw);
+    if (value === null) throw new CimValueError(`key ${key.name} is null`);
+    wanted.set(key.name, value);
+  }
+  if (def.keys.length === 0 || wanted.size !== def.keys.length) throw new CimValueError(`the keys of ${def.name} are ${keyNames}`);
+  return wanted;
+}
+
+/**
+ * Resolves the instance-file form of a reference: an object of the key values of the named
+ * instance, optionally with `__CLASS` (the concrete class, needed only when the key values name
+ * instances of two classes that both fit the referenceClass).
+ */
+function referenceResolver(classes: ReadonlyMap<string, ClassState>): (property: CimPropertyDef, json: unknown) => CimReference {
+  const resolve = (property: CimPropertyDef, json: unknown): CimReference => {
+    const referenceClass = property.referenceClass ?? '';
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new CimValueError(`expected an object of the key values of a ${referenceClass} instance, such as { "Name": "…" }; got ${JSON.stringify(json)}`);
+    }
+    const fields = Object.entries(json as Record<string, unknown>).filter(([name]) => name !== '__CLASS');
+    const pinned = (json as Record<string, unknown>)['__CLASS'];
+    if (pinned !== undefined && typeof pinned !== 'string') throw new CimValueError('"__CLASS" must be a class name');
+    const candidates = [...classes.values()].filter(
+      (state) => isClassOf(state.def, referenceClass) && (pinned === undefined || state.def.name.toLowerCase() === pinned.toLowerCase()),
+    );
+    if (pinned !== undefined && candidates.length === 0) throw new CimValueError(`__CLASS ${pinned} is not ${referenceClass} or a class derived from it`);
+    const found: { def: CimClassDef; instance: CimInstance }[] = [];
+    for (const state of candidates) {
+      const def = state.def;
+      let wanted: Map<string, CimValue>;
+      try {
+        wanted = keysFromJson(def, fields, resolve);
+      } catch (error) {
+        // Without __CLASS, a class whose keys these are not is simply no candidate.
+        if (pinned === undefined && error instanceof CimValueError) continue;
+        throw error;
+      }
+      const instance = readInstances(state).find((candidate) => [...wanted].every(([name, value]) => sameKeyValue(candidate.properties.get(name) ?? null, value)));
+      if (instance) found.push({ def, instance });
+    }
+    const [first, second] = found;
+    if (!first) throw new CimValueError(`no instance of ${pinned ?? referenceClass} has ${describeKeys(fields) || 'no keys'}`);
+    if (second) {
+      throw new CimValueError(`the keys name instances of ${found.map((f) => f.def.name).join(' and ')}; add "__CLASS" to choose`);
+    }
+    return referenceTo(first.def, first.instance);
+  };
+  return resolve;
 }
 
 function assertUniqueKeys(def: CimClassDef, instances: readonly CimInstance[], source: string): void {
@@ -103,6 +210,41 @@ function assertUniqueKeys(def: CimClassDef, instances: readonly CimInstance[], s
     seen.add(identity);
   }
   if (def.singleton && instances.length > 1) throw new Error(`${source}: singleton class ${def.name} has ${instances.length} instances`);
+}
+
+/** The instance an association filter starts from: its class and the selectors that name it. */
+export interface AssociationSource {
+  readonly className: string;
+  readonly selectors: readonly Selector[];
+}
+
+/**
+ * Narrowing of associators (WQL `ASSOCIATORS OF … WHERE`, DSP0227 b:AssociatedInstances). Class
+ * names match the class and the classes derived from it; role names are property names of the
+ * association. All compare without case.
+ */
+export interface AssociatorOptions {
+  /** Only links through instances of this association class. */
+  readonly associationClass?: string;
+  /** The reference property of the association that names the source. */
+  readonly role?: string;
+  /** Only results of this class. */
+  readonly resultClass?: string;
+  /** The reference property of the association that names the result. */
+  readonly resultRole?: string;
+}
+
+/** Narrowing of references (WQL `REFERENCES OF … WHERE`, DSP0227 b:AssociationInstances). */
+export interface ReferenceOptions {
+  readonly associationClass?: string;
+  readonly role?: string;
+}
+
+/** One association instance naming the source through one of its reference properties. */
+interface Link {
+  readonly state: ClassState;
+  readonly instance: CimInstance;
+  readonly role: CimPropertyDef;
 }
 
 /** What CimStore.load assembles. */
@@ -155,12 +297,36 @@ export class CimStore {
     }
     const machine = new MachineSnapshot(machineName);
     const classes = new Map<string, ClassState>();
-    for (const [lower, def] of schema.classes) {
+    const resolveReference = referenceResolver(classes);
+    // Associations last: their references name instances of the other classes.
+    const ordered = [...schema.classes].sort(([, a], [, b]) => Number(a.association) - Number(b.association));
+    for (const [lower, def] of ordered) {
       const file = savedFiles.get(lower) ?? instanceFiles.get(lower);
       if (file !== undefined) {
-        const instances = readInstanceFile(file, def, machineName);
+        const instances = readInstanceFile(file, def, machineName, resolveReference);
         assertUniqueKeys(def, instances, `CIM instances ${file}`);
         classes.set(lower, { def, instances });
+        continue;
+      }
+      const computation = associationComputation(def);
+      if (computation) {
+        const view: StoreView = {
+          instancesOf: (className) => {
+            const state = classes.get(className.toLowerCase());
+            return state ? readInstances(state) : [];
+          },
+          referenceRecord: (instance) => {
+            const target = classes.get(instance.className.toLowerCase());
+            if (!target) throw new Error(`${def.name}: no class ${instance.className}`);
+            return valueToJson(referenceTo(target.def, instance)) as InstanceRecord;
+          },
+        };
+        const source = `computed instances of ${def.name}`;
+        const compute = (): CimInstance[] =>
+          computation(view).map((record) => instanceFromRecord(def, record, { source, machineName, ignoreUnknown: true, resolveReference }));
+        // Computed once here so a schema the computation does not fit fails at load, not on a request.
+        assertUniqueKeys(def, compute(), source);
+        classes.set(lower, { def, instances: [], compute });
         continue;
       }
       const source = machine.source(def.name);
@@ -313,10 +479,61 @@ export class CimStore {
     return { className: def.name, method: methodDef.name, values, parameters };
   }
 
-  /** The selectors that name the instance, keys in schema order and spelling (none for a singleton). */
+  /**
+   * The selectors that name the instance, keys in schema order and spelling (none for a
+   * singleton). A reference key appears as WMI object-path text; `instanceReference` keeps it
+   * structured, for endpoint references.
+   */
   keySelectors(instance: CimInstance): Selector[] {
     const def = this.state(instance.className).def;
-    return def.keys.map((key) => ({ name: key.name, value: scalarText(instance.properties.get(key.name) as CimScalar) }));
+    return def.keys.map((key) => {
+      const value = instance.properties.get(key.name) ?? null;
+      return { name: key.name, value: isCimReference(value) ? objectPath(value) : scalarText(value as CimScalar) };
+    });
+  }
+
+  /** A reference to the instance: its class and key values (references for an association's keys). */
+  instanceReference(instance: CimInstance): CimReference {
+    return referenceTo(this.state(instance.className).def, instance);
+  }
+
+  /**
+   * The instances associated with the source: for every association instance that names the
+   * source through one reference property (the role), the instances its other reference
+   * properties name. Each result appears once, in association order; the source itself only
+   * when an association links it to itself.
+   */
+  associators(source: AssociationSource, options: AssociatorOptions = {}): CimInstance[] {
+    const associations = this.associationStates(options.associationClass);
+    const resultClass = options.resultClass === undefined ? undefined : this.knownClassName(options.resultClass, 'result class');
+    const resultRole = options.resultRole?.toLowerCase();
+    const results: CimInstance[] = [];
+    const seen = new Set<string>();
+    for (const link of this.links(source, associations, options.role)) {
+      for (const property of link.state.def.properties) {
+        if (property.type !== 'reference' || property === link.role) continue;
+        if (resultRole !== undefined && property.name.toLowerCase() !== resultRole) continue;
+        const reference = link.instance.properties.get(property.name) ?? null;
+        if (!isCimReference(reference)) continue;
+        const target = this.resolve(reference);
+        if (!target || (resultClass !== undefined && !isClassOf(target.def, resultClass))) continue;
+        const identity = referenceIdentity(reference);
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        results.push(target.instance);
+      }
+    }
+    return results;
+  }
+
+  /** The association instances that name the source (through `role`, when given), each once. */
+  references(source: AssociationSource, options: ReferenceOptions = {}): CimInstance[] {
+    const associations = this.associationStates(options.associationClass);
+    const results: CimInstance[] = [];
+    for (const link of this.links(source, associations, options.role)) {
+      if (!results.includes(link.instance)) results.push(link.instance);
+    }
+    return results;
   }
 
   /** The machine name the fill and `%COMPUTERNAME%` used. */
@@ -340,11 +557,73 @@ export class CimStore {
   private mutableState(className: string): ClassState {
     const state = this.state(className);
     if (state.compute) throw fail(CIM_ERRORS.notCapable, `instances of ${state.def.name} are computed and cannot be changed`);
+    if (state.def.association) throw fail(CIM_ERRORS.notCapable, `${state.def.name} is an association; its instances cannot be changed`);
     return state;
   }
 
+  /**
+   * The instances of a class. An association instance is served only while every instance it
+   * names exists (a deleted service takes its dependency links with it).
+   */
   private instancesOf(state: ClassState): readonly CimInstance[] {
-    return state.compute ? state.compute() : state.instances;
+    const instances = readInstances(state);
+    if (!state.def.association || state.compute) return instances;
+    const references = state.def.properties.filter((p) => p.type === 'reference');
+    return instances.filter((instance) =>
+      references.every((property) => {
+        const value = instance.properties.get(property.name) ?? null;
+        return !isCimReference(value) || this.resolve(value) !== undefined;
+      }),
+    );
+  }
+
+  /** The instance a reference names, with its class, or undefined when it no longer exists. */
+  private resolve(reference: CimReference): { def: CimClassDef; instance: CimInstance } | undefined {
+    const state = this.classes.get(reference.className.toLowerCase());
+    if (!state) return undefined;
+    const instance = this.instancesOf(state).find((candidate) => sameReference(referenceTo(state.def, candidate), reference));
+    return instance ? { def: state.def, instance } : undefined;
+  }
+
+  /** The spelling the schema gives a class name, or a superclass name a class of the schema derives from. */
+  private knownClassName(className: string, what: string): string {
+    const lower = className.toLowerCase();
+    for (const state of this.classes.values()) {
+      const known = state.def.lineage.find((name) => name.toLowerCase() === lower);
+      if (known !== undefined) return known;
+    }
+    throw fail(CIM_ERRORS.invalidAssociationFilter, `the ${what} ${className} does not exist in the ${CIM_NAMESPACE} namespace`);
+  }
+
+  /** The association classes an association filter may traverse: all, or those of `associationClass`. */
+  private associationStates(associationClass: string | undefined): ClassState[] {
+    const all = [...this.classes.values()].filter((state) => state.def.association);
+    if (associationClass === undefined) return all;
+    const name = this.knownClassName(associationClass, 'association class');
+    const matching = all.filter((state) => isClassOf(state.def, name));
+    if (matching.length === 0) throw fail(CIM_ERRORS.invalidAssociationFilter, `${name} is not an association class`);
+    return matching;
+  }
+
+  /** Association instances naming the source instance, with the reference property that names it. */
+  private links(source: AssociationSource, associations: readonly ClassState[], role: string | undefined): Link[] {
+    const sourceState = this.state(source.className);
+    const target = referenceTo(sourceState.def, this.locate(sourceState, source.selectors).instance);
+    const wantedRole = role?.toLowerCase();
+    const links: Link[] = [];
+    for (const state of associations) {
+      const roles = state.def.properties.filter(
+        (p) => p.type === 'reference' && (wantedRole === undefined || p.name.toLowerCase() === wantedRole) && isClassOf(sourceState.def, p.referenceClass ?? ''),
+      );
+      if (roles.length === 0) continue;
+      for (const instance of this.instancesOf(state)) {
+        for (const property of roles) {
+          const value = instance.properties.get(property.name) ?? null;
+          if (isCimReference(value) && sameReference(value, target)) links.push({ state, instance, role: property });
+        }
+      }
+    }
+    return links;
   }
 
   /** Drops a __cimnamespace selector naming this namespace; refuses one naming another. */

@@ -6,7 +6,10 @@ import type { Selector } from '../../core/session/resource-uri';
 
 export type { Selector };
 
-/** The CIM intrinsic types the schema may use (no references or embedded objects). */
+/**
+ * The CIM types the schema may use: the intrinsic types, and `reference` (a property of an
+ * association naming an instance of its `referenceClass`). No embedded objects.
+ */
 export const CIM_TYPES = [
   'string',
   'boolean',
@@ -22,6 +25,7 @@ export const CIM_TYPES = [
   'real64',
   'datetime',
   'char16',
+  'reference',
 ] as const;
 
 export type CimType = (typeof CIM_TYPES)[number];
@@ -32,7 +36,29 @@ export type CimType = (typeof CIM_TYPES)[number];
  * `ddddddddHHMMSS.mmmmmm:000`), char16 a one-character string.
  */
 export type CimScalar = string | number | boolean | bigint;
-export type CimValue = CimScalar | CimScalar[] | null;
+
+/**
+ * The value of a reference property: the instance it names, by its concrete class (a
+ * `referenceClass` such as Win32_BaseService resolves to the class the instance belongs to,
+ * Win32_Service) and its key values in that class's key order and spelling. A key may itself be
+ * a reference (an association instance named by its own references).
+ */
+export interface CimReference {
+  readonly className: string;
+  readonly keys: readonly CimReferenceKey[];
+}
+
+export interface CimReferenceKey {
+  readonly name: string;
+  readonly value: CimScalar | CimReference;
+}
+
+export type CimValue = CimScalar | CimScalar[] | CimReference | null;
+
+/** True for the value of a reference property. */
+export function isCimReference(value: CimValue | undefined): value is CimReference {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export interface CimPropertyDef {
   readonly name: string;
@@ -41,6 +67,8 @@ export interface CimPropertyDef {
   readonly key: boolean;
   /** Put may change it (WMI's `write` qualifier). Keys are never writable. */
   readonly writable: boolean;
+  /** For type `reference` only: the class (or a superclass) of the instances it may name. */
+  readonly referenceClass?: string;
 }
 
 export interface CimParameterDef {
@@ -63,7 +91,14 @@ export interface CimClassDef {
   readonly name: string;
   readonly namespace: string;
   readonly superclass?: string;
+  /**
+   * The class's own name, then its superclasses nearest first, as far as they are known: the
+   * schema's chain plus the first superclass it does not define (Win32_Service, Win32_BaseService).
+   */
+  readonly lineage: readonly string[];
   readonly singleton: boolean;
+  /** An association class: its instances link other instances through reference properties. */
+  readonly association: boolean;
   /** Own and inherited properties, sorted by name without case (the order WMI serializes). */
   readonly properties: readonly CimPropertyDef[];
   readonly keys: readonly CimPropertyDef[];
@@ -109,6 +144,12 @@ export interface WqlResult {
   readonly instances: CimInstance[];
   /** Schema spellings of the selected properties, or '*'. */
   readonly properties: string[] | '*';
+}
+
+/** Whether the class is `className` or derives from it (names without case). */
+export function isClassOf(classDef: CimClassDef, className: string): boolean {
+  const lower = className.toLowerCase();
+  return classDef.lineage.some((name) => name.toLowerCase() === lower);
 }
 
 export function findProperty(classDef: CimClassDef, name: string): CimPropertyDef | undefined {

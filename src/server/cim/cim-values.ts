@@ -2,7 +2,7 @@
  * Conversions of CIM values: from XML text (selectors, Put/Create bodies, method input),
  * from and to the JSON of instance files, to canonical text, and the DMTF datetime forms.
  */
-import type { CimParameterDef, CimScalar, CimType, CimValue } from './cim-types';
+import { isCimReference, type CimParameterDef, type CimReference, type CimScalar, type CimType, type CimValue } from './cim-types';
 
 /** A value that does not fit its CIM type; callers turn it into the right WS-Management fault. */
 export class CimValueError extends Error {
@@ -75,6 +75,8 @@ export function parseCimText(type: CimType, text: string): CimScalar {
       if (dmtf === undefined) throw new CimValueError(`"${text}" is not a CIM datetime`);
       return dmtf;
     }
+    case 'reference':
+      throw new CimValueError('a reference is an endpoint reference, not text');
     default:
       throw new CimValueError(`unsupported CIM type ${String(type)}`);
   }
@@ -111,6 +113,8 @@ function scalarFromJson(type: CimType, json: unknown): CimScalar {
     case 'datetime':
       if (typeof json !== 'string') throw new CimValueError(`expected a string (${type}), got ${JSON.stringify(json)}`);
       return parseCimText(type, json);
+    case 'reference':
+      throw new CimValueError('a reference needs the store to resolve the instance it names');
     default:
       throw new CimValueError(`unsupported CIM type ${String(type)}`);
   }
@@ -127,9 +131,15 @@ export function valueFromJson(def: CimParameterDef, json: unknown): CimValue {
   return scalarFromJson(def.type, json);
 }
 
-/** The JSON an instance file holds for a value; 64-bit integers beyond 2^53 become strings. */
+/**
+ * The JSON an instance file holds for a value; 64-bit integers beyond 2^53 become strings, a
+ * reference the key values of the instance it names (`{ "Name": "RpcSs" }`, with `__CLASS`).
+ */
 export function valueToJson(value: CimValue): unknown {
   if (Array.isArray(value)) return value.map((item) => valueToJson(item));
+  if (isCimReference(value)) {
+    return Object.fromEntries([['__CLASS', value.className], ...value.keys.map((key) => [key.name, valueToJson(key.value)] as const)]);
+  }
   if (typeof value === 'bigint') {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   }
@@ -145,10 +155,21 @@ export function scalarText(value: CimScalar): string {
 /** Equality as WMI keys compare: strings without case, everything else exactly. */
 export function sameKeyValue(a: CimValue, b: CimValue): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  if (isCimReference(a) || isCimReference(b)) return isCimReference(a) && isCimReference(b) && sameReference(a, b);
   return sameValue(a, b);
 }
 
+/** Two references name the same instance: one class (without case), equal keys (as keys compare). */
+export function sameReference(a: CimReference, b: CimReference): boolean {
+  if (a.className.toLowerCase() !== b.className.toLowerCase() || a.keys.length !== b.keys.length) return false;
+  return a.keys.every((key) => {
+    const other = b.keys.find((k) => k.name.toLowerCase() === key.name.toLowerCase());
+    return other !== undefined && sameKeyValue(key.value, other.value);
+  });
+}
+
 export function sameValue(a: CimValue, b: CimValue): boolean {
+  if (isCimReference(a) || isCimReference(b)) return isCimReference(a) && isCimReference(b) && sameReference(a, b);
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((item, index) => item === b[index]);

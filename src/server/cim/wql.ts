@@ -8,7 +8,7 @@
  * other a constant, arrays not usable in WHERE. A null property value satisfies no comparison
  * (only IS NULL); `= NULL` / `<> NULL` mean IS NULL / IS NOT NULL.
  */
-import { findProperty, type CimClassDef, type CimInstance, type CimPropertyDef, type CimScalar, type CimValue } from './cim-types';
+import { findProperty, isCimReference, type CimClassDef, type CimInstance, type CimPropertyDef, type CimScalar, type CimValue } from './cim-types';
 import { CimValueError, isBigIntType, parseCimText, scalarText, toDmtf } from './cim-values';
 
 export type WqlErrorKind = 'syntax' | 'class' | 'property' | 'type';
@@ -492,11 +492,13 @@ function test(operator: WqlComparisonOperator, order: number): boolean {
 
 function scalarOf(instance: CimInstance, property: CimPropertyDef): CimScalar | null {
   const value: CimValue | undefined = instance.properties.get(property.name);
-  return value === undefined || Array.isArray(value) ? null : value;
+  return value === undefined || value === null || Array.isArray(value) || isCimReference(value) ? null : value;
 }
 
+/** Arrays and references take only IS [NOT] NULL. */
 function noArray(property: CimPropertyDef, position: number): void {
   if (property.array) throw new WqlError('type', `Array property ${property.name} cannot be used in WHERE.`, position);
+  if (property.type === 'reference') throw new WqlError('type', `Reference property ${property.name} cannot be compared in WHERE.`, position);
 }
 
 function compileExpression(classDef: CimClassDef, expression: WqlExpression): InstancePredicate {

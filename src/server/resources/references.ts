@@ -1,8 +1,17 @@
-/** Endpoint references (EPRs) as Windows writes them in enumerations and ResourceCreated. */
-import { escapeXmlText } from '../../core/errors/fault-xml';
-import { selectorSetXml } from '../../core/protocol/envelope';
+/** Endpoint references (EPRs) as Windows writes them in enumerations, ResourceCreated and reference properties. */
+import { escapeXmlAttribute, escapeXmlText } from '../../core/errors/fault-xml';
 import { ANONYMOUS_ADDRESS } from '../../core/protocol/namespaces';
-import type { ResourceReference } from './resource-provider';
+import type { ReferenceSelector, ResourceReference } from './resource-provider';
+
+/** `<w:SelectorSet>`; a selector whose value is a reference holds an `<a:EndpointReference>`. */
+function selectorSetXml(selectors: readonly ReferenceSelector[]): string {
+  if (selectors.length === 0) return '';
+  const items = selectors.map((selector) => {
+    const value = 'reference' in selector ? endpointReferenceXml(selector.reference) : escapeXmlText(selector.value);
+    return `<w:Selector Name="${escapeXmlAttribute(selector.name)}">${value}</w:Selector>`;
+  });
+  return `<w:SelectorSet>${items.join('')}</w:SelectorSet>`;
+}
 
 function referenceParametersXml(reference: ResourceReference): string {
   return (
@@ -11,9 +20,18 @@ function referenceParametersXml(reference: ResourceReference): string {
   );
 }
 
+/**
+ * The content of an element whose value is an EPR (a reference property such as
+ * `<p:Antecedent>`): the anonymous `a:Address`, then `a:ReferenceParameters`. Prefixes a and w
+ * must be bound where it is placed.
+ */
+export function addressedReferenceXml(reference: ResourceReference): string {
+  return `<a:Address>${ANONYMOUS_ADDRESS}</a:Address>${referenceParametersXml(reference)}`;
+}
+
 /** `<a:EndpointReference>` of an EnumerateEPR item. */
 export function endpointReferenceXml(reference: ResourceReference): string {
-  return `<a:EndpointReference><a:Address>${ANONYMOUS_ADDRESS}</a:Address>${referenceParametersXml(reference)}</a:EndpointReference>`;
+  return `<a:EndpointReference>${addressedReferenceXml(reference)}</a:EndpointReference>`;
 }
 
 /** `<x:ResourceCreated>` of a CreateResponse; its Address is the endpoint the request went to. */

@@ -9,8 +9,14 @@ import type { WSManRequest } from '../service/wsman-request';
 /** A reference to one resource instance: what EnumerateEPR and Create hand back. */
 export interface ResourceReference {
   readonly resourceUri: string;
-  readonly selectors: readonly Selector[];
+  readonly selectors: readonly ReferenceSelector[];
 }
+
+/**
+ * A selector of a reference: a text value, or an endpoint reference (the keys of an association
+ * instance are references to other instances, and Windows writes them as nested EPRs).
+ */
+export type ReferenceSelector = Selector | { readonly name: string; readonly reference: ResourceReference };
 
 export interface EnumerationItem {
   /** The resource's XML (for EnumerateObject / ObjectAndEPR). */
@@ -22,7 +28,26 @@ export interface EnumerationItem {
 export type EnumerationFilter =
   | { readonly kind: 'none' }
   | { readonly kind: 'wql'; readonly query: string }
-  | { readonly kind: 'selector'; readonly selectors: readonly Selector[] };
+  | { readonly kind: 'selector'; readonly selectors: readonly Selector[] }
+  | AssociationFilter;
+
+/**
+ * The association dialect (DSP0227 §8.2, wire.md §3.7): the instances associated with `object`
+ * (b:AssociatedInstances), or the association instances that name it (b:AssociationInstances,
+ * where only associationClass, role and includeResultProperties apply).
+ */
+export interface AssociationFilter {
+  readonly kind: 'association';
+  readonly instances: 'associated' | 'association';
+  /** b:Object: the source instance's resource URI and selectors. */
+  readonly object: { readonly resourceUri: string; readonly selectors: readonly Selector[] };
+  readonly associationClass?: string;
+  readonly role?: string;
+  readonly resultClass?: string;
+  readonly resultRole?: string;
+  /** b:IncludeResultProperty: the properties of each result to return (all when absent). */
+  readonly includeResultProperties?: readonly string[];
+}
 
 /** Providers may answer at once or later; the service bounds the wait by OperationTimeout. */
 export type Answer<T> = T | Promise<T>;

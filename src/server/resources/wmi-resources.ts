@@ -1,6 +1,7 @@
 /**
- * WMI resource URIs (`…/wsman/1/wmi/root/cimv2/<Class>`, and `…/cimv2/*` for WQL) answered
- * from the emulated CIM store, with the WMI plug-in's ProviderFault around its errors.
+ * WMI resource URIs (`…/wsman/1/wmi/root/cimv2/<Class>`, and `…/cimv2/*` for WQL and
+ * association filters) answered from the emulated CIM store, with the WMI plug-in's
+ * ProviderFault around its errors.
  */
 import { inject, injectable } from 'inversify';
 import { escapeXmlText } from '../../core/errors/fault-xml';
@@ -9,10 +10,10 @@ import { WMI_URI_PREFIX, NS } from '../../core/protocol/namespaces';
 import type { ProviderInfo } from '../../core/protocol/faults';
 import { childElements, isNil, parseXml, serializeXml, textContent, type XmlElement } from '../../core/protocol/xml';
 import { CimStore } from '../cim/cim-store';
-import { instanceXml, methodOutputXml } from '../cim/cim-xml';
-import type { CimInstance, PropertyTexts } from '../cim/cim-types';
+import { instanceXml, methodOutputXml, resourceReferenceOf } from '../cim/cim-xml';
+import { isClassOf, type CimInstance, type PropertyTexts, type Selector } from '../cim/cim-types';
 import type { WSManRequest } from '../service/wsman-request';
-import type { CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
+import type { AssociationFilter, CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
 
 const CIMV2_PREFIX = `${WMI_URI_PREFIX}root/cimv2/`;
 
@@ -98,7 +99,7 @@ export class WmiResources implements ResourceProvider {
   }
 
   enumerate(request: WSManRequest, filter: EnumerationFilter): EnumerationItem[] {
-    const { className } = this.target(request, filter.kind === 'wql');
+    const { className } = this.target(request, filter.kind === 'wql' || filter.kind === 'association');
     if (request.selectors.length > 0) throw wsmanError('ERROR_WSMAN_INVALID_SELECTORS');
     switch (filter.kind) {
       case 'none':
@@ -112,13 +113,48 @@ export class WmiResources implements ResourceProvider {
         }
         return this.items(result.instances, result.properties);
       }
+      case 'association':
+        return this.associationItems(className, filter);
     }
+  }
+
+  /**
+   * An association filter, on `…/cimv2/*` or on a class URI. A class URI narrows the results to
+   * that class (and the classes derived from it): the associated instances, or for
+   * b:AssociationInstances the association instances, as WQL's ResultClass does in
+   * `ASSOCIATORS OF` and `REFERENCES OF`.
+   */
+  private associationItems(uriClass: string, filter: AssociationFilter): EnumerationItem[] {
+    const sourceClass = this.filterObjectClass(filter.object.resourceUri);
+    const source = { className: sourceClass, selectors: this.sourceSelectors(sourceClass, filter.object.selectors) };
+    const { associationClass, role, resultClass, resultRole } = filter;
+    const results =
+      filter.instances === 'associated'
+        ? this.store.associators(source, { associationClass, role, resultClass, resultRole })
+        : this.store.references(source, { associationClass, role });
+    const narrowed = uriClass === '*' ? results : results.filter((instance) => isClassOf(this.store.classDef(instance.className), uriClass));
+    return this.items(narrowed, filter.includeResultProperties ? [...filter.includeResultProperties] : '*');
+  }
+
+  /** The class b:Object's resource URI names; a URI outside root/cimv2 or an unknown class is not found. */
+  private filterObjectClass(resourceUri: string): string {
+    if (!resourceUri.toLowerCase().startsWith(CIMV2_PREFIX)) throw wsmanError('ERROR_WSMAN_RESOURCE_NOT_FOUND');
+    const className = resourceUri.slice(CIMV2_PREFIX.length);
+    if (className.includes('/') || !this.store.hasClass(className)) throw wsmanError('ERROR_WSMAN_RESOURCE_NOT_FOUND');
+    return this.store.classDef(className).name;
+  }
+
+  /** As for Get: no selectors name the only instance of a class that has exactly one. */
+  private sourceSelectors(className: string, selectors: readonly Selector[]): readonly Selector[] {
+    if (selectors.length > 0 || this.store.classDef(className).singleton) return selectors;
+    const all = this.store.enumerate(className);
+    return all.length === 1 ? this.store.keySelectors(all[0]) : selectors;
   }
 
   private items(instances: readonly CimInstance[], properties: string[] | '*'): EnumerationItem[] {
     return instances.map((instance) => ({
       xml: () => this.xmlOf(instance, properties),
-      reference: { resourceUri: CIMV2_PREFIX + instance.className, selectors: this.store.keySelectors(instance) },
+      reference: resourceReferenceOf(this.store.instanceReference(instance), CIMV2_PREFIX),
     }));
   }
 

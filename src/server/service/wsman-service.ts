@@ -14,7 +14,7 @@ import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
 import { identifyResponseXml } from '../resources/identify';
 import { endpointReferenceXml, resourceCreatedXml } from '../resources/references';
-import { ResourceProvider, type EnumerationFilter, type EnumerationItem } from '../resources/resource-provider';
+import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem } from '../resources/resource-provider';
 import { EndpointState } from './endpoint-state';
 import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
 import { isIdentify, messageIdOf, validateRequest, type WSManRequest } from './wsman-request';
@@ -316,5 +316,77 @@ function readFilter(enumerate: XmlElement): EnumerationFilter {
     if (selectors.length === 0) throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
     return { kind: 'selector', selectors: selectors.map(({ name, value }) => ({ name, value })) };
   }
+  if (dialect === DIALECT.association) return readAssociationFilter(filter);
   throw wsmanError('ERROR_WSMAN_ENUMERATE_FILTER_DIALECT_REQUESTED_UNAVAILABLE');
+}
+
+const ASSOCIATION_WRAPPERS: Readonly<Record<string, AssociationFilter['instances']>> = {
+  AssociatedInstances: 'associated',
+  AssociationInstances: 'association',
+};
+
+/** Children each wrapper allows (DSP0227 §8.2), besides b:Object and b:IncludeResultProperty. */
+const ASSOCIATION_FIELDS: Readonly<Record<AssociationFilter['instances'], readonly string[]>> = {
+  associated: ['AssociationClassName', 'Role', 'ResultClassName', 'ResultRole'],
+  association: ['AssociationClassName', 'Role'],
+};
+
+const FIELD_KEYS: Readonly<Record<string, 'associationClass' | 'role' | 'resultClass' | 'resultRole'>> = {
+  AssociationClassName: 'associationClass',
+  Role: 'role',
+  ResultClassName: 'resultClass',
+  ResultRole: 'resultRole',
+};
+
+/**
+ * `<b:AssociatedInstances>` or `<b:AssociationInstances>` holding `b:Object` (an EPR: a:Address,
+ * a:ReferenceParameters with w:ResourceURI and w:SelectorSet) and the optional narrowing
+ * elements, each at most once. Anything else, or a part missing or empty, cannot be processed.
+ */
+function readAssociationFilter(filter: XmlElement): AssociationFilter {
+  const malformed = (): never => {
+    throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
+  };
+  const elements = childElements(filter);
+  if (textContent(filter).trim() !== '') malformed();
+  const [wrapper] = elements;
+  if (elements.length !== 1 || !wrapper || wrapper.namespace !== NS.cimBinding || !Object.hasOwn(ASSOCIATION_WRAPPERS, wrapper.localName)) {
+    return malformed();
+  }
+  const instances = ASSOCIATION_WRAPPERS[wrapper.localName];
+  const allowed = ASSOCIATION_FIELDS[instances];
+  let object: AssociationFilter['object'] | undefined;
+  const fields: { associationClass?: string; role?: string; resultClass?: string; resultRole?: string } = {};
+  const included: string[] = [];
+  for (const element of childElements(wrapper)) {
+    if (element.namespace !== NS.cimBinding) return malformed();
+    const value = textContent(element).trim();
+    if (element.localName === 'Object') {
+      if (object) return malformed();
+      object = readFilterObject(element) ?? malformed();
+    } else if (element.localName === 'IncludeResultProperty') {
+      if (value === '' || childElements(element).length > 0) return malformed();
+      included.push(value);
+    } else if (allowed.includes(element.localName)) {
+      const key = FIELD_KEYS[element.localName];
+      if (value === '' || childElements(element).length > 0 || fields[key] !== undefined) return malformed();
+      fields[key] = value;
+    } else {
+      return malformed();
+    }
+  }
+  if (!object) return malformed();
+  return { kind: 'association', instances, object, ...fields, ...(included.length > 0 ? { includeResultProperties: included } : {}) };
+}
+
+/** b:Object's resource URI and selectors; undefined when it is not a usable EPR. */
+function readFilterObject(element: XmlElement): AssociationFilter['object'] | undefined {
+  const parameters = child(element, NS.addressing, 'ReferenceParameters');
+  const uriElement = parameters ? child(parameters, NS.wsman, 'ResourceURI') : undefined;
+  const resourceUri = uriElement ? textContent(uriElement).trim() : '';
+  if (!parameters || resourceUri === '') return undefined;
+  const selectors = readSelectors(child(parameters, NS.wsman, 'SelectorSet'));
+  // A source named by EPR-valued selectors (an association instance) is not supported.
+  if (selectors.some((selector) => selector.endpointReference !== undefined || selector.name === '')) return undefined;
+  return { resourceUri, selectors: selectors.map(({ name, value }) => ({ name, value })) };
 }
