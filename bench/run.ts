@@ -1,25 +1,29 @@
 /**
  * Endpoint throughput over loopback, reported as ratios against a raw node:http baseline
  * measured in the same run (no timed assertions). One keep-alive connection per client,
- * requests in sequence, the way a WinRM client session talks to a listener.
+ * requests in sequence, the way a WinRM client session talks to a listener. After it, the
+ * client benchmark (bench/client.ts) measures this project's WSMan.Automation client against
+ * the same endpoint.
  *
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
+ *   BENCH_SUITE=endpoint|client|all        which benchmark runs (default all: endpoint, then client)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { arch, cpus, platform, release } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ACTION, NS } from '../src/core/protocol/namespaces';
 import { child, childElements, parseXml, textContent } from '../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
-import { expectStatus, SessionClient, type Reply } from './http-client';
+import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
+import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
+import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
+import { expectStatus, SessionClient } from './http-client';
 import { BIG_CLASS, generateServiceInstances } from './instances';
+import { enumerateAll, type EnumerationRun } from './raw-enumeration';
 import { basicAuthorization, DEFAULT_MAX_ENVELOPE_SIZE, identifyRequest, optimizedEnumerateBody, PullTemplate, RequestTemplate } from './soap';
 import { measurePaired, summarize, type Operation, type PairedOptions, type Summary } from './stats';
 
@@ -32,19 +36,6 @@ const MACHINE = 'BENCH-HOST';
 const INSTANCE_COUNT = 10_000;
 const BATCH_SIZES = [100, 250, 500, 1000];
 
-function benchSeconds(): number {
-  const raw = process.env['BENCH_SECONDS'];
-  if (raw === undefined || raw.trim() === '') return 2;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_SECONDS must be a positive number (got "${raw}")`);
-  return value;
-}
-
-const SECONDS = benchSeconds();
-const FILTER = process.env['BENCH_FILTER'] ? new RegExp(process.env['BENCH_FILTER'], 'i') : undefined;
-const selected = (name: string): boolean => !FILTER || FILTER.test(name);
-
-const WARMUP_MS = Math.min(500, SECONDS * 250);
 const REQUESTS: PairedOptions = { warmupOps: 200, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 200, baselineSliceMs: 100, minOps: 50 };
 // One enumeration per slice; the verified enumeration before it is part of the warm-up.
 const ENUMERATIONS: PairedOptions = { warmupOps: 1, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 1, baselineSliceMs: 100, minOps: 3 };
@@ -111,10 +102,6 @@ interface EnumerationRow extends Row {
   readonly orderKept: boolean;
   /** The verifying enumeration, every reply parsed with the project's parseXml (client side). */
   readonly verifyMs: number;
-}
-
-function progress(text: string): void {
-  process.stderr.write(`  … ${text}\n`);
 }
 
 class Bench {
@@ -189,7 +176,7 @@ class Bench {
       let requests = 0;
       const { target, baseline, baselineLatencies } = await measurePaired(
         async () => {
-          const run = await enumerateAll(client, enumerate, pull);
+          const run = await enumerateAll(client, enumerate, pull, AUTH);
           if (run.items !== INSTANCE_COUNT) throw new Error(`${name}: an enumeration returned ${run.items} items`);
           items += run.items;
           requests += run.requests;
@@ -230,64 +217,10 @@ class Bench {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enumeration: optimized Enumerate + Pull until EndOfSequence, replies read cheaply.
-
-const ITEM_TAG = Buffer.from(`<p:${BIG_CLASS} `);
-const CONTEXT_OPEN = Buffer.from('<n:EnumerationContext>');
-const CONTEXT_CLOSE = Buffer.from('</n:EnumerationContext>');
-const END_OF_SEQUENCE = Buffer.from('EndOfSequence/>');
+// Enumeration: optimized Enumerate + Pull until EndOfSequence, replies read cheaply (raw-enumeration.ts).
 
 function enumerationName(maxElements: number): string {
   return `Enumerate+Pull ${INSTANCE_COUNT} ${BIG_CLASS}, MaxElements ${maxElements}`;
-}
-
-/** Item start tags (property elements are `<p:Name>` etc., never `<p:Win32_Service `). */
-function countItems(body: Buffer): number {
-  let count = 0;
-  for (let at = body.indexOf(ITEM_TAG); at >= 0; at = body.indexOf(ITEM_TAG, at + ITEM_TAG.length)) count++;
-  return count;
-}
-
-/** EndOfSequence closes the response body, so only the last bytes are searched. */
-function endOfSequence(body: Buffer): boolean {
-  return body.indexOf(END_OF_SEQUENCE, Math.max(0, body.length - 256)) >= 0;
-}
-
-/** The context precedes the items, so a forward search finds it early. */
-function contextOf(body: Buffer): string {
-  const open = body.indexOf(CONTEXT_OPEN);
-  const close = open < 0 ? -1 : body.indexOf(CONTEXT_CLOSE, open);
-  if (close < 0) throw new Error(`no EnumerationContext in: ${body.toString('utf8', 0, 400)}`);
-  return body.toString('latin1', open + CONTEXT_OPEN.length, close);
-}
-
-interface EnumerationRun {
-  items: number;
-  requests: number;
-  largestReply: number;
-  firstBatch: number;
-}
-
-type Inspect = (reply: Reply, kind: 'enumerate' | 'pull', items: number, done: boolean) => void;
-
-async function enumerateAll(client: SessionClient, enumerate: RequestTemplate, pull: PullTemplate, inspect?: Inspect): Promise<EnumerationRun> {
-  let reply = await client.post(enumerate.render(), AUTH);
-  let kind: 'enumerate' | 'pull' = 'enumerate';
-  const run: EnumerationRun = { items: 0, requests: 1, largestReply: 0, firstBatch: 0 };
-  for (;;) {
-    expectStatus(reply, 200, kind === 'enumerate' ? 'Enumerate' : 'Pull');
-    const items = countItems(reply.body);
-    const done = endOfSequence(reply.body);
-    inspect?.(reply, kind, items, done);
-    if (run.requests === 1) run.firstBatch = items;
-    run.items += items;
-    if (reply.body.length > run.largestReply) run.largestReply = reply.body.length;
-    if (done) return run;
-    if (items === 0) throw new Error(`${kind} returned neither items nor EndOfSequence`);
-    reply = await client.post(pull.render(contextOf(reply.body)), AUTH);
-    kind = 'pull';
-    run.requests++;
-  }
 }
 
 /**
@@ -301,7 +234,7 @@ async function verifyEnumeration(
   expected: readonly string[],
 ): Promise<{ run: EnumerationRun; orderKept: boolean }> {
   const names: string[] = [];
-  const run = await enumerateAll(client, enumerate, pull, (reply, kind, cheapCount, cheapDone) => {
+  const run = await enumerateAll(client, enumerate, pull, AUTH, (reply, kind, cheapCount, cheapDone) => {
     if (reply.body.length > DEFAULT_MAX_ENVELOPE_SIZE) {
       throw new Error(`${kind} reply of ${reply.body.length} bytes exceeds MaxEnvelopeSize ${DEFAULT_MAX_ENVELOPE_SIZE}`);
     }
@@ -331,36 +264,6 @@ async function verifyEnumeration(
 
 // ---------------------------------------------------------------------------------------------
 // Output
-
-function fmtRate(value: number): string {
-  if (value < 100) return value.toFixed(2);
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function fmtMs(value: number): string {
-  if (!Number.isFinite(value)) return '-';
-  if (value < 1) return value.toFixed(3);
-  if (value < 100) return value.toFixed(2);
-  return value.toFixed(1);
-}
-
-function table(headers: readonly string[], body: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
-function environment(): { node: string; v8: string; cpu: string; cpuCount: number; os: string; benchSeconds: number } {
-  const cpu = cpus();
-  return {
-    node: process.version,
-    v8: process.versions.v8,
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpu.length,
-    os: `${platform()} ${release()} ${arch()}`,
-    benchSeconds: SECONDS,
-  };
-}
 
 /** The endpoint with a close() that may be called again (by the final cleanup). */
 function once(endpoint: RunningEndpoint): RunningEndpoint {
@@ -440,29 +343,34 @@ function report(bench: Bench, identifyReplyBytes: number, loadMs: number | undef
   }
 }
 
-function writeJson(bench: Bench, identifyReplyBytes: number, loadMs: number | undefined): void {
-  const flag = process.env['BENCH_JSON'];
-  if (!flag || flag === '0') return;
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'latest.json');
-  const result = {
-    date: new Date().toISOString(),
-    environment: environment(),
+interface EndpointResults {
+  readonly bench: Bench;
+  readonly identifyReplyBytes: number;
+  readonly loadMs: number | undefined;
+  /** The 10,000-instance endpoint, left open for the client benchmark (runEndpointBench(true)). */
+  readonly shared?: { readonly endpoint: EnumerationEndpoint; close(): Promise<void> };
+}
+
+/** The endpoint benchmark's part of bench/results/latest.json (the file's original top-level keys). */
+function endpointJson({ bench, identifyReplyBytes, loadMs }: EndpointResults): object {
+  return {
     baseline: { ...summarize(bench.baselineLatencies), replyBytes: identifyReplyBytes },
     ...(loadMs !== undefined ? { cimStoreLoadMs: loadMs } : {}),
     results: [...bench.rows, ...bench.enumerationRows],
   };
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  console.log(`\nJSON written to ${file}`);
+}
+
+function writeJson(endpoint: EndpointResults | undefined, client: ClientResults | undefined): void {
+  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...(client ? { client } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  const env = environment();
-  console.log(`wsman-automation endpoint benchmark — node ${env.node} (V8 ${env.v8}), ${env.os}`);
-  console.log(`CPU: ${env.cpu} × ${env.cpuCount}`);
+/**
+ * With `share`, the 10,000-instance endpoint also admits the client benchmark's user and stays
+ * open (with its instance files) for it: the caller closes it.
+ */
+async function runEndpointBench(share: boolean): Promise<EndpointResults> {
   console.log(`${SECONDS} s per measurement after warm-up, interleaved with the baseline; loopback, one keep-alive connection per client, sequential requests\n`);
 
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -495,24 +403,71 @@ async function main(): Promise<void> {
 
     // 10,000 instances of one class, loaded through cimInstancesDir.
     let loadMs: number | undefined;
+    let shared: EndpointResults['shared'];
     const batchSizes = BATCH_SIZES.filter((n) => selected(enumerationName(n)));
-    if (batchSizes.length > 0) {
+    if (batchSizes.length > 0 || share) {
       const generated = generateServiceInstances(INSTANCE_COUNT);
-      cleanup.push(() => generated.remove());
+      const removeFiles = (): void => generated.remove();
       const loadStart = performance.now();
-      const big = once(await startEndpoint({ port: 0, users, allowUnencrypted: true, machineName: MACHINE, cimInstancesDir: generated.dir }));
+      const big = once(
+        await startEndpoint({
+          port: 0,
+          users: share ? [...users, CLIENT_USER] : users,
+          allowUnencrypted: true,
+          machineName: MACHINE,
+          cimInstancesDir: generated.dir,
+        }).catch((error: unknown) => {
+          removeFiles();
+          throw error;
+        }),
+      );
       loadMs = performance.now() - loadStart;
-      cleanup.push(big.close);
-      progress(`endpoint with ${INSTANCE_COUNT} ${BIG_CLASS} instances (${(generated.fileBytes / 1e6).toFixed(1)} MB of JSON) started in ${fmtMs(loadMs)} ms`);
-      for (const maxElements of batchSizes) await bench.enumeration(big, generated.names, maxElements);
-      await big.close();
+      const closeBig = async (): Promise<void> => {
+        await big.close();
+        removeFiles();
+      };
+      if (share) shared = { endpoint: { url: big.url!, names: generated.names, loadMs }, close: closeBig };
+      else cleanup.push(closeBig);
+      try {
+        progress(`endpoint with ${INSTANCE_COUNT} ${BIG_CLASS} instances (${(generated.fileBytes / 1e6).toFixed(1)} MB of JSON) started in ${fmtMs(loadMs)} ms`);
+        for (const maxElements of batchSizes) await bench.enumeration(big, generated.names, maxElements);
+      } catch (error) {
+        await shared?.close();
+        throw error;
+      }
     }
 
-    report(bench, identifyReply.body.length, loadMs);
-    writeJson(bench, identifyReply.body.length, loadMs);
+    report(bench, identifyReply.body.length, batchSizes.length > 0 ? loadMs : undefined);
+    return { bench, identifyReplyBytes: identifyReply.body.length, loadMs: batchSizes.length > 0 ? loadMs : undefined, ...(shared ? { shared } : {}) };
   } finally {
     for (const step of cleanup.reverse()) await step();
   }
+}
+
+async function main(): Promise<void> {
+  const env = environment();
+  const what = SUITE === 'all' ? 'endpoint + client benchmark' : `${SUITE} benchmark`;
+  console.log(`wsman-automation ${what} — node ${env.node} (V8 ${env.v8}), ${env.os}`);
+  console.log(`CPU: ${env.cpu} × ${env.cpuCount}`);
+
+  let endpoint: EndpointResults | undefined;
+  let client: ClientResults | undefined;
+  // Both suites: the 10,000 instances are loaded once, and the client suite reuses that endpoint.
+  if (SUITE !== 'client') endpoint = await runEndpointBench(SUITE === 'all' && clientEnumerates());
+  try {
+    if (SUITE !== 'endpoint') {
+      // The endpoint benchmark's raw enumeration rate per MaxElements, for the client's table.
+      const rawItemsPerSecond = new Map((endpoint?.bench.enumerationRows ?? []).map((row) => [row.maxElements, row.itemsPerSecond] as const));
+      if (endpoint) console.log('\n' + '='.repeat(100) + '\n');
+      client = await runClientBench({
+        endpointSuiteItemsPerSecond: rawItemsPerSecond,
+        ...(endpoint?.shared ? { enumerationEndpoint: endpoint.shared.endpoint } : {}),
+      });
+    }
+  } finally {
+    await endpoint?.shared?.close();
+  }
+  writeJson(endpoint, client);
 }
 
 main().catch((error: unknown) => {

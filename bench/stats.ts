@@ -54,12 +54,14 @@ export interface PairedOptions {
   readonly baselineSliceMs: number;
   /** The measured operation runs at least this often. */
   readonly minOps: number;
+  /** Baseline operations run before the timed phase (default 20; fewer for slow baselines). */
+  readonly baselineWarmupOps?: number;
   /** Called between warm-up and the timed phase (e.g. to reset counters the operation keeps). */
   readonly onTimedStart?: () => void;
 }
 
 /** Runs `operation` back to back for at least sliceMs, appending each latency. */
-async function slice(operation: Operation, sliceMs: number, latencies: number[]): Promise<void> {
+export async function slice(operation: Operation, sliceMs: number, latencies: number[]): Promise<void> {
   let now = performance.now();
   const end = now + sliceMs;
   do {
@@ -80,7 +82,7 @@ export interface PairedResult {
 export async function measurePaired(operation: Operation, baseline: Operation, options: PairedOptions): Promise<PairedResult> {
   const warmupEnd = performance.now() + options.warmupMs;
   for (let i = 0; i < options.warmupOps || performance.now() < warmupEnd; i++) await operation();
-  for (let i = 0; i < 20; i++) await baseline();
+  for (let i = 0; i < (options.baselineWarmupOps ?? 20); i++) await baseline();
   (globalThis as { gc?: () => void }).gc?.();
   options.onTimedStart?.();
 

@@ -160,6 +160,18 @@ function keysFromJson(
   return wanted;
 }
 
+const keyIndexes = new WeakMap<readonly CimInstance[], Map<string, CimInstance>>();
+
+/** Instances by key identity, built once per instance list: resolving N references stays linear. */
+function keyIndex(def: CimClassDef, instances: readonly CimInstance[]): Map<string, CimInstance> {
+  let index = keyIndexes.get(instances);
+  if (!index) {
+    index = new Map(instances.map((instance) => [keyIdentity(def, instance), instance]));
+    keyIndexes.set(instances, index);
+  }
+  return index;
+}
+
 /**
  * Resolves the instance-file form of a reference: an object of the key values of the named
  * instance, optionally with `__CLASS` (the concrete class, needed only when the key values name
@@ -189,7 +201,7 @@ function referenceResolver(classes: ReadonlyMap<string, ClassState>): (property:
         if (pinned === undefined && error instanceof CimValueError) continue;
         throw error;
       }
-      const instance = readInstances(state).find((candidate) => [...wanted].every(([name, value]) => sameKeyValue(candidate.properties.get(name) ?? null, value)));
+      const instance = keyIndex(def, readInstances(state)).get(JSON.stringify(def.keys.map((key) => comparableKey(wanted.get(key.name) ?? null))));
       if (instance) found.push({ def, instance });
     }
     const [first, second] = found;

@@ -1,0 +1,43 @@
+/**
+ * Settings shared by the endpoint and client benchmarks, read from the environment:
+ *
+ *   BENCH_SECONDS   time per measurement after warm-up (default 2)
+ *   BENCH_FILTER    only the measurements whose name matches (regular expression, case-insensitive)
+ *   BENCH_SUITE     endpoint | client | all (default all): which benchmark `npm run bench` runs
+ *   BENCH_JSON      also write bench/results/latest.json
+ */
+function benchSeconds(): number {
+  const raw = process.env['BENCH_SECONDS'];
+  if (raw === undefined || raw.trim() === '') return 2;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_SECONDS must be a positive number (got "${raw}")`);
+  return value;
+}
+
+export type Suite = 'endpoint' | 'client' | 'all';
+
+function benchSuite(): Suite {
+  const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
+  if (raw === '') return 'all';
+  if (raw === 'endpoint' || raw === 'client' || raw === 'all') return raw;
+  throw new Error(`BENCH_SUITE must be endpoint, client or all (got "${process.env['BENCH_SUITE']}")`);
+}
+
+export const SECONDS = benchSeconds();
+export const SUITE = benchSuite();
+const FILTER = process.env['BENCH_FILTER'] ? new RegExp(process.env['BENCH_FILTER'], 'i') : undefined;
+
+export function selected(name: string): boolean {
+  return !FILTER || FILTER.test(name);
+}
+
+export function jsonWanted(): boolean {
+  const flag = process.env['BENCH_JSON'];
+  return flag !== undefined && flag !== '' && flag !== '0';
+}
+
+export const WARMUP_MS = Math.min(500, SECONDS * 250);
+
+export function progress(text: string): void {
+  process.stderr.write(`  … ${text}\n`);
+}
