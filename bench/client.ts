@@ -34,7 +34,7 @@ import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
 import { expectStatus, SessionClient } from './http-client';
-import { BIG_CLASS, generateServiceInstances } from './instances';
+import { BIG_CLASS, BIG_CLASS_URI, generateServiceInstances } from './instances';
 import { enumerateAll, type EnumerateRequest, type PullRequest } from './raw-enumeration';
 import { basicAuthorization } from './soap';
 import { measurePaired, slice, summarize, type PairedOptions, type Summary } from './stats';
@@ -48,7 +48,6 @@ const MACHINE = 'BENCH-HOST';
 const SESSION_FLAGS = WSManSessionFlags.WSManFlagUseBasic | WSManSessionFlags.WSManFlagCredUsernamePassword | WSManSessionFlags.WSManFlagNoEncryption;
 const GET_LOCATOR = `wmicimv2/${BIG_CLASS}?Name=WinRM`;
 const ENUMERATE_LOCATOR = `wmicimv2/${BIG_CLASS}`;
-const SERVICE_URI = `http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/${BIG_CLASS}`;
 const GET_EXPECT = '<p:Name>WinRM</p:Name>';
 const INSTANCE_COUNT = 10_000;
 const BATCH_ITEMS = [100, 500, 1000];
@@ -428,7 +427,7 @@ async function measureGet(url: string, session: Session): Promise<{ result: GetR
     expectIncludes(probe, GET_EXPECT, 'Get through the capture proxy');
     if (proxy.captured.length !== 1) throw new Error(`one Get took ${proxy.captured.length} HTTP requests`);
     const xml = proxy.text(0);
-    expectIncludes(xml, `<w:ResourceURI s:mustUnderstand="true">${SERVICE_URI}</w:ResourceURI>`, 'captured Get');
+    expectIncludes(xml, `<w:ResourceURI s:mustUnderstand="true">${BIG_CLASS_URI}</w:ResourceURI>`, 'captured Get');
     expectIncludes(xml, '<w:Selector Name="Name">WinRM</w:Selector>', 'captured Get');
     getXml = new CapturedRequest(xml);
   } finally {

@@ -12,6 +12,9 @@ import { DEFAULT_CIM_DATA_DIR } from '../src/server/cim/cim-store';
 
 export const BIG_CLASS = 'Win32_Service';
 
+/** The big class's resource URI. */
+export const BIG_CLASS_URI = `http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/${BIG_CLASS}`;
+
 export interface GeneratedInstances {
   readonly dir: string;
   /** Every Name, in file order. */

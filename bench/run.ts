@@ -22,13 +22,12 @@ import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
 import { expectStatus, SessionClient } from './http-client';
-import { BIG_CLASS, generateServiceInstances } from './instances';
+import { BIG_CLASS, BIG_CLASS_URI, generateServiceInstances } from './instances';
 import { enumerateAll, type EnumerationRun } from './raw-enumeration';
 import { basicAuthorization, DEFAULT_MAX_ENVELOPE_SIZE, identifyRequest, optimizedEnumerateBody, PullTemplate, RequestTemplate } from './soap';
 import { measurePaired, summarize, type Operation, type PairedOptions, type Summary } from './stats';
 
 const CONFIG_URI = 'http://schemas.microsoft.com/wbem/wsman/1/config';
-const SERVICE_URI = `http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/${BIG_CLASS}`;
 const USER = 'bench';
 const PASSWORD = 'Bench#Pass1';
 const AUTH = { Authorization: basicAuthorization(USER, PASSWORD) };
@@ -165,8 +164,8 @@ class Bench {
     const url = endpoint.url!;
     const client = new SessionClient(url);
     try {
-      const enumerate = new RequestTemplate(url, SERVICE_URI, ACTION.enumerate, optimizedEnumerateBody(maxElements));
-      const pull = new PullTemplate(url, SERVICE_URI, ACTION.pull, maxElements);
+      const enumerate = new RequestTemplate(url, BIG_CLASS_URI, ACTION.enumerate, optimizedEnumerateBody(maxElements));
+      const pull = new PullTemplate(url, BIG_CLASS_URI, ACTION.pull, maxElements);
       const verifyStart = performance.now();
       const verified = await verifyEnumeration(client, enumerate, pull, expected);
       const verifyMs = performance.now() - verifyStart;
@@ -394,7 +393,7 @@ async function runEndpointBench(share: boolean): Promise<EndpointResults> {
 
     const isIdentify = (text: string): boolean => text.includes('IdentifyResponse>');
     const getConfig = new RequestTemplate(url, CONFIG_URI, ACTION.get);
-    const getService = new RequestTemplate(url, SERVICE_URI, ACTION.get, '', [{ name: 'Name', value: 'WinRM' }]);
+    const getService = new RequestTemplate(url, BIG_CLASS_URI, ACTION.get, '', [{ name: 'Name', value: 'WinRM' }]);
     await bench.requests('Identify (unauthenticated)', url, () => identify, { WSMANIDENTIFY: 'unauthenticated' }, isIdentify);
     await bench.requests('Identify (Basic)', url, () => identify, AUTH, (t) => isIdentify(t) && t.includes('secprofile/http/basic'));
     await bench.requests('Get winrm/config (Basic)', url, () => getConfig.render(), AUTH, (t) => t.includes(':Config ') && t.includes('MaxEnvelopeSizekb'));

@@ -19,8 +19,6 @@ import { NS } from '../../core/protocol/namespaces';
 import { addressedReferenceXml } from '../resources/references';
 import type { ReferenceSelector, ResourceReference } from '../resources/resource-provider';
 
-export const CIM_COMMON_NAMESPACE = NS.cimCommon;
-export const XSI_NAMESPACE = NS.xsi;
 
 /** `.../cimv2/*` (a WQL enumeration) names its items by their own class URI. */
 export function classResourceUri(resourceUri: string, className: string): string {
@@ -84,7 +82,7 @@ export function instanceXml(instance: CimInstance, classDef: CimClassDef, resour
   const namespace = escapeXmlText(classResourceUri(resourceUri, name)).replace(/"/g, '&quot;');
   const addressing = usage.references ? ` xmlns:a="${NS.addressing}" xmlns:w="${NS.wsman}"` : '';
   return (
-    `<p:${name} xmlns:p="${namespace}"${addressing} xmlns:cim="${CIM_COMMON_NAMESPACE}" xmlns:xsi="${XSI_NAMESPACE}" ` +
+    `<p:${name} xmlns:p="${namespace}"${addressing} xmlns:cim="${NS.cimCommon}" xmlns:xsi="${NS.xsi}" ` +
     `xsi:type="p:${name}_Type" xml:lang="en-US">${body}</p:${name}>`
   );
 }
@@ -103,6 +101,6 @@ export function methodOutputXml(output: CimMethodOutput, resourceUri: string): s
     .join('');
   const element = `${output.method}_OUTPUT`;
   const namespace = escapeXmlText(resourceUri).replace(/"/g, '&quot;');
-  const cim = usage.datetime ? ` xmlns:cim="${CIM_COMMON_NAMESPACE}"` : '';
+  const cim = usage.datetime ? ` xmlns:cim="${NS.cimCommon}"` : '';
   return `<p:${element} xmlns:p="${namespace}"${cim}>${body}</p:${element}>`;
 }

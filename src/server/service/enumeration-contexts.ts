@@ -23,13 +23,6 @@ export class EnumerationContexts {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Stores the enumeration and returns its first context. */
-  add(enumeration: Omit<OpenEnumeration, 'lastUsed'>): string {
-    const context = newMessageId();
-    this.open.set(context, { ...enumeration, lastUsed: this.now() });
-    return context;
-  }
-
   /** Takes the enumeration out of its context (the context is spent whatever happens next). */
   take(context: string, owner: string, timeoutMs: number): OpenEnumeration {
     this.expire(timeoutMs);
@@ -40,9 +33,10 @@ export class EnumerationContexts {
     return enumeration;
   }
 
-  /** Puts an enumeration that still has items back under a new context. */
+  /** Stores an enumeration that still has items under a new context (its first, or the next after a Pull). */
   keep(enumeration: OpenEnumeration): string {
     const context = newMessageId();
+    enumeration.lastUsed = this.now();
     this.open.set(context, enumeration);
     return context;
   }

@@ -206,19 +206,11 @@ export class WSManService {
     const maxElements = readMaxElements(child(body, NS.wsman, 'MaxElements'));
 
     const items = await this.fromProvider(() => provider.enumerate(request, filter));
-    const enumeration: Omit<OpenEnumeration, 'lastUsed'> = {
-      items,
-      mode,
-      resourceUri: request.resourceUri,
-      owner: request.principal.userName,
-      position: 0,
-    };
-    const context = this.enumerations.add(enumeration);
-    if (!optimize) {
-      return this.reply(request, `${ACTION.enumerate}Response`, `<n:EnumerateResponse><n:EnumerationContext>${context}</n:EnumerationContext></n:EnumerateResponse>`, caller, ['enumeration']);
-    }
-    const open = this.enumerations.take(context, request.principal.userName, this.enumerationTimeout());
-    return this.batchReply(request, open, maxElements, caller, 'enumerate');
+    const open: OpenEnumeration = { items, mode, resourceUri: request.resourceUri, owner: request.principal.userName, position: 0, lastUsed: 0 };
+    // Optimized: the first batch goes out now, and a context is kept only if items remain.
+    if (optimize) return this.batchReply(request, open, maxElements, caller, 'enumerate');
+    const context = this.enumerations.keep(open);
+    return this.reply(request, `${ACTION.enumerate}Response`, `<n:EnumerateResponse><n:EnumerationContext>${context}</n:EnumerationContext></n:EnumerateResponse>`, caller, ['enumeration']);
   }
 
   private pull(request: WSManRequest, caller: CallerContext): string {
