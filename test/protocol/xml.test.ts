@@ -33,8 +33,34 @@ describe('parseXml: namespaces by URI, never by prefix', () => {
     ['"<" in an attribute', '<a x="<"/>'],
     ['bad character reference', '<a>&#0;</a>'],
     ['empty input', ''],
+    ['an unclosed element', '<a><b/>'],
+    ['an end tag without a start tag', '<a></a></b>'],
+    ['"<" in text', '<a>x < y</a>'],
+    ['"]]>" in text', '<a>]]></a>'],
+    ['an unclosed CDATA section', '<a><![CDATA[x</a>'],
+    ['an unclosed comment', '<a><!-- x</a>'],
+    ['an unquoted attribute', '<a x=1/>'],
+    ['attributes without whitespace between them', '<a x="1"y="2"/>'],
+    ['a name starting with a digit', '<1a/>'],
+    ['a space after "<"', '< a/>'],
+    ['an unterminated attribute value', '<a x="1/>'],
+    ['an XML declaration after the start', ' <?xml version="1.0"?><a/>'],
+    ['CDATA outside the root', '<![CDATA[x]]><a/>'],
+    ['text before the root', 'x<a/>'],
+    ['a DOCTYPE without internal subset', '<!doctype a><a/>'],
   ])('refuses %s', (_name, text) => {
     expect(() => parseXml(text)).toThrow(XmlSyntaxError);
+  });
+
+  it('accepts an XML declaration, comments and processing instructions around the root, and non-ASCII names', () => {
+    const root = parseXml('<?xml version="1.0" encoding="utf-8"?>\n<!-- before --><?pi data?><p:Größe xmlns:p="urn:x" a = \'1\'><!-- in --><![CDATA[<x>]]></p:Größe>\n<!-- after -->\n');
+    expect(root.localName).toBe('Größe');
+    expect(attribute(root, 'a')).toBe('1');
+    expect(textContent(root)).toBe('<x>');
+  });
+
+  it('says where a document stops being well-formed', () => {
+    expect(() => parseXml('<a><b></c></a>')).toThrow('</c> closes <b> (offset 6)');
   });
 
   it('keeps whitespace-only text nodes out of element lists', () => {
