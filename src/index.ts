@@ -30,3 +30,4 @@ export { ResourceLocator } from './automation/resource-locator';
 export { TypeLibrary } from './automation/automation-module';
 export { parseIdl } from './automation/typelib/idl-parser';
 export { loadTypeLibrary } from './automation/typelib/load-type-library';
+export * from './automation/dispatch';

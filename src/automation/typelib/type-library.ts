@@ -85,6 +85,16 @@ export class TypeLibrary {
     return chain;
   }
 
+  /**
+   * Of the interfaces an object claims, the most derived one (the longest chain of bases): an
+   * object claiming IWSMan … IWSManEx3 is seen through IWSManEx3.
+   */
+  mostDerived(names: readonly string[]): InterfaceInfo {
+    const chains = names.map((name) => this.chain(name)).sort((a, b) => b.length - a.length);
+    if (chains.length === 0) throw new RangeError('an object must implement at least one interface');
+    return chains[0][0];
+  }
+
   /** Every member an object implementing `name` exposes, inherited ones included. */
   allMembers(name: string): MemberInfo[] {
     return this.chain(name).reverse().flatMap((i) => i.members);

@@ -16,6 +16,8 @@ export interface WSManErrorOptions {
   /** Inserts for %1, %2 … in the table text. */
   readonly inserts?: readonly string[];
   readonly cause?: unknown;
+  /** IErrorInfo source: the object that failed, e.g. "Session"; '' when no object reported it. */
+  readonly source?: string;
 }
 
 export class WSManError extends Error {
@@ -25,17 +27,24 @@ export class WSManError extends Error {
   /** Unsigned HRESULT. */
   readonly hresult: number;
   readonly faultXml: string;
+  readonly source: string;
 
   constructor(definition: ErrorDefinition, options: WSManErrorOptions = {}) {
     super(options.message ?? plainMessageText(definition, options.inserts), { cause: options.cause });
     this.code = definition.name;
     this.hresult = definition.hresult;
     this.faultXml = options.faultXml ?? '';
+    this.source = options.source ?? '';
   }
 
   /** The value a script sees in Err.Number / e.number. */
   get number(): number {
     return toSigned(this.hresult);
+  }
+
+  /** The value a script sees in Err.Description / e.description. */
+  get description(): string {
+    return this.message;
   }
 
   override toString(): string {
