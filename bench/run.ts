@@ -8,7 +8,10 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|all        which benchmark runs (default all: endpoint, then client)
+ *   BENCH_SUITE=endpoint|client|auth|dispatch|all
+ *                                          which benchmark runs (default all: endpoint, client, auth —
+ *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — then
+ *                                          dispatch: late-bound calls and the script host's sync bridge)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -18,6 +21,8 @@ import { performance } from 'node:perf_hooks';
 import { ACTION, NS } from '../src/core/protocol/namespaces';
 import { child, childElements, parseXml, textContent } from '../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
+import { runAuthBench, type AuthResults } from './auth';
+import { runDispatchBench, type DispatchRow } from './dispatch';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -359,8 +364,8 @@ function endpointJson({ bench, identifyReplyBytes, loadMs }: EndpointResults): o
   };
 }
 
-function writeJson(endpoint: EndpointResults | undefined, client: ClientResults | undefined): void {
-  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...(client ? { client } : {}) });
+function writeJson(endpoint: EndpointResults | undefined, client: ClientResults | undefined, auth: AuthResults | undefined, dispatch: DispatchRow[] | undefined): void {
+  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...(client ? { client } : {}), ...(auth ? { auth } : {}), ...(dispatch ? { dispatch } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,9 +457,10 @@ async function main(): Promise<void> {
   let endpoint: EndpointResults | undefined;
   let client: ClientResults | undefined;
   // Both suites: the 10,000 instances are loaded once, and the client suite reuses that endpoint.
-  if (SUITE !== 'client') endpoint = await runEndpointBench(SUITE === 'all' && clientEnumerates());
+  let auth: AuthResults | undefined;
+  if (SUITE === 'all' || SUITE === 'endpoint') endpoint = await runEndpointBench(SUITE === 'all' && clientEnumerates());
   try {
-    if (SUITE !== 'endpoint') {
+    if (SUITE === 'all' || SUITE === 'client') {
       // The endpoint benchmark's raw enumeration rate per MaxElements, for the client's table.
       const rawItemsPerSecond = new Map((endpoint?.bench.enumerationRows ?? []).map((row) => [row.maxElements, row.itemsPerSecond] as const));
       if (endpoint) console.log('\n' + '='.repeat(100) + '\n');
@@ -466,7 +472,16 @@ async function main(): Promise<void> {
   } finally {
     await endpoint?.shared?.close();
   }
-  writeJson(endpoint, client);
+  if (SUITE === 'all' || SUITE === 'auth') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    auth = await runAuthBench();
+  }
+  let dispatch: DispatchRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'dispatch') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    dispatch = await runDispatchBench();
+  }
+  writeJson(endpoint, client, auth, dispatch);
 }
 
 main().catch((error: unknown) => {

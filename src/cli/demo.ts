@@ -33,15 +33,17 @@ async function readAll(session: Session, resourceUri: string, filter = ''): Prom
 }
 
 export async function runDemo(print: (line: string) => void): Promise<void> {
-  const endpoint = await startEndpoint({ port: 0, users: ['demo:Demo#Passw0rd'], allowUnencrypted: true, machineName: 'WIN-DEMO' });
+  // Like a Windows host as shipped: Negotiate only, unencrypted traffic refused.
+  const endpoint = await startEndpoint({ port: 0, users: ['demo:Demo#Passw0rd'], machineName: 'WIN-DEMO' });
   try {
-    print(`wsman-automation: WSMan.Automation against the embedded endpoint at ${endpoint.url}`);
+    print(`wsman-automation: WSMan.Automation against the embedded endpoint at ${endpoint.url} (Negotiate, sealed messages)`);
     print('');
     const wsman = createObject('WSMan.Automation');
     const options = checked(wsman.CreateConnectionOptions(), 'CreateConnectionOptions');
     options.put_UserName('demo');
     options.put_Password('Demo#Passw0rd');
-    const flags = F.WSManFlagUseBasic | F.WSManFlagCredUsernamePassword | F.WSManFlagNoEncryption;
+    // The Windows default: Negotiate (NTLM), every message sealed over HTTP.
+    const flags = F.WSManFlagUseNegotiate | F.WSManFlagCredUsernamePassword;
     const session = checked(wsman.CreateSession(endpoint.url, flags, options), 'CreateSession');
     session.put_BatchItems(10);
 

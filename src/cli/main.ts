@@ -4,14 +4,16 @@
  *   wsman demo           the object model against the embedded endpoint (no Windows host needed)
  *   wsman helpmsg N      message text for an error number, like `winrm helpmsg`
  *   wsman serve …        run the embedded WinRM endpoint (see serve.ts)
+ *   wsman run script.js  run a WSH JScript file, like cscript (see src/host/run-command.ts)
  */
 import 'reflect-metadata';
 import { createObject } from '../index';
 import { formatHResult, toSigned } from '../core/hresult';
+import { runCommand } from '../host/run-command';
 import { runDemo } from './demo';
 import { serve } from './serve';
 
-const USAGE = 'usage: wsman demo | wsman helpmsg <number> | wsman serve [options]';
+const USAGE = 'usage: wsman demo | wsman helpmsg <number> | wsman serve [options] | wsman run [//options] script.js [arguments...]';
 
 /** `winrm helpmsg` accepts 0x-hex, negative decimal and plain decimal. */
 export function parseErrorNumber(text: string): number | undefined {
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return helpmsg(rest[0]);
     case 'serve':
       return serve(rest, (line) => process.stdout.write(line + '\n'));
+    case 'run':
+      return runCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return 2;

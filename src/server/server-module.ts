@@ -5,6 +5,7 @@
 import { Container, ContainerModule } from 'inversify';
 import { BasicAuthScheme } from './auth/basic-auth';
 import { CertificateAuthScheme, CertificateMappings } from './auth/certificate-auth';
+import { NegotiateAuthScheme } from './auth/negotiate-auth';
 import { EndpointUsers, ServerAuthScheme, type EndpointUser } from './auth/server-auth';
 import { CimStore } from './cim/cim-store';
 import { HttpFront } from './http/http-front';
@@ -31,6 +32,8 @@ export function endpointModule(bindings: EndpointBindings): ContainerModule {
     bind(CimStore).toConstantValue(bindings.cimStore);
     bind(ResourceProvider).to(ConfigResources).inSingletonScope();
     bind(ResourceProvider).to(WmiResources).inSingletonScope();
+    // Binding order is the order of the WWW-Authenticate offers: Negotiate, then Basic, as Windows lists them.
+    bind(ServerAuthScheme).to(NegotiateAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(BasicAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(CertificateAuthScheme).inSingletonScope();
     bind(EnumerationContexts).toConstantValue(new EnumerationContexts());

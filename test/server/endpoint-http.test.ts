@@ -69,11 +69,11 @@ describe('Identify', () => {
 });
 
 describe('authentication', () => {
-  it('401 with the Basic challenge and Connection: close without credentials', async () => {
+  it('401 offering Negotiate then Basic, and Connection: close, without credentials', async () => {
     const { xml } = envelope(url, { resourceUri: CONFIG, action: ACTION.get });
     const reply = await post(url, xml);
     expect(reply.status).toBe(401);
-    expect(reply.headers['www-authenticate']).toBe('Basic realm="WSMAN"');
+    expect(reply.headers['www-authenticate']).toBe('Negotiate, Basic realm="WSMAN"');
     expect(reply.headers.connection).toBe('close');
     expect(reply.body.length).toBe(0);
   });
@@ -100,7 +100,7 @@ describe('authentication', () => {
       const { xml } = envelope(strict.url!, { resourceUri: CONFIG, action: ACTION.get });
       const reply = await post(strict.url!, xml, AUTH);
       expect(reply.status).toBe(401);
-      expect(reply.headers['www-authenticate']).toBeUndefined();
+      expect(reply.headers['www-authenticate']).toBe('Negotiate');
     } finally {
       await strict.close();
     }

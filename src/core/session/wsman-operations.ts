@@ -13,7 +13,8 @@ import { hresultOfFault, readFault } from '../protocol/faults';
 import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
 import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
-import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
+import { securityError } from '../transport/auth/security-errors';
+import { basicAuth, certificateAuth, NegotiateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
 import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
 import { WSManTransport } from '../transport/wsman-transport';
 import type { ClientSession } from './client-session';
@@ -200,20 +201,23 @@ export class WSManOperations {
 
   /** The session's connection, made on first use and again when its transport settings change. */
   private connection(session: ClientSession, anonymous: boolean): Connection {
-    const auth = this.authProvider(session, anonymous);
+    const mechanism = anonymous ? 'none' : authenticationKind(session);
     const secure = session.transport === 'https';
     const skipCa = session.getDword(Option.WSMAN_OPTION_SKIP_CA_CHECK) !== 0;
     const skipCn = session.getDword(Option.WSMAN_OPTION_SKIP_CN_CHECK) !== 0;
     const utf16 = session.getDword(Option.WSMAN_OPTION_UTF16) !== 0;
-    const key = [session.url, auth.kind, skipCa, skipCn, utf16].join('|');
+    const unencrypted = session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) !== 0;
+    const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted].join('|');
     const existing = this.connections.get(session);
     if (existing?.key === key) return existing;
     existing?.transport.close();
-    const certificate = auth.kind === 'certificate' ? findClientCertificate(session.certificateThumbprint ?? '') : undefined;
+    const certificate = mechanism === 'certificate' ? findClientCertificate(session.certificateThumbprint ?? '') : undefined;
     const transport = new WSManTransport({
       url: session.url,
-      auth: auth.provider,
+      auth: authProvider(session, mechanism),
       utf16,
+      // MS-WSMV message encryption: Negotiate over plain HTTP, unless the caller asked for unencrypted traffic.
+      encrypt: mechanism === 'negotiate' && !secure && !unencrypted,
       ...(secure
         ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
         : {}),
@@ -223,24 +227,43 @@ export class WSManOperations {
     session.onClose(() => transport.close());
     return connection;
   }
+}
 
-  private authProvider(session: ClientSession, anonymous: boolean): { kind: string; provider: ClientAuthProvider } {
-    if (anonymous) return { kind: 'none', provider: noAuth() };
-    switch (session.authenticationMechanism) {
-      case Auth.WSMAN_FLAG_AUTH_BASIC: {
-        // Basic sends the password in clear text: over HTTP only when the caller allowed unencrypted traffic.
-        if (session.transport === 'http' && session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) === 0) {
-          throw wsmanError('ERROR_WSMAN_CLIENT_UNENCRYPTED_DISABLED');
-        }
-        return { kind: 'basic', provider: basicAuth(session.userName ?? '', session.password() ?? '') };
+type AuthenticationKind = 'none' | 'basic' | 'certificate' | 'negotiate';
+
+/** The mechanism the session's flags chose; the default with explicit credentials is Negotiate, like Windows. */
+function authenticationKind(session: ClientSession): AuthenticationKind {
+  switch (session.authenticationMechanism) {
+    case Auth.WSMAN_FLAG_AUTH_BASIC:
+      // Basic sends the password in clear text: over HTTP only when the caller allowed unencrypted traffic.
+      if (session.transport === 'http' && session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) === 0) {
+        throw wsmanError('ERROR_WSMAN_CLIENT_UNENCRYPTED_DISABLED');
       }
-      case Auth.WSMAN_FLAG_AUTH_CLIENT_CERTIFICATE:
-        return { kind: 'certificate', provider: certificateAuth() };
-      default:
-        throw wsmanError('E_NOTIMPL', {
-          message: 'This build authenticates with Basic or a client certificate; Negotiate, Kerberos, CredSSP and Digest are not available yet.',
-        });
-    }
+      return 'basic';
+    case Auth.WSMAN_FLAG_AUTH_CLIENT_CERTIFICATE:
+      return 'certificate';
+    case Auth.WSMAN_FLAG_DEFAULT_AUTHENTICATION:
+    case Auth.WSMAN_FLAG_AUTH_NEGOTIATE:
+      // Windows would use the logged-on user's token; this client has only explicit credentials.
+      if (session.userName === undefined) throw securityError('SEC_E_NO_CREDENTIALS', 'Negotiate needs a user name and password on this platform');
+      return 'negotiate';
+    default:
+      throw wsmanError('E_NOTIMPL', {
+        message: 'This build authenticates with Negotiate (NTLM), Basic or a client certificate; Kerberos, CredSSP and Digest are not available yet.',
+      });
+  }
+}
+
+function authProvider(session: ClientSession, kind: AuthenticationKind): ClientAuthProvider {
+  switch (kind) {
+    case 'none':
+      return noAuth();
+    case 'basic':
+      return basicAuth(session.userName ?? '', session.password() ?? '');
+    case 'certificate':
+      return certificateAuth();
+    case 'negotiate':
+      return new NegotiateAuth({ userName: session.userName ?? '', password: session.password() ?? '', targetName: `HOST/${session.connection.host}` });
   }
 }
 

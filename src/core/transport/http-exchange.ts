@@ -6,6 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { wsmanError, type WSManError } from '../errors/wsman-error';
@@ -21,10 +22,45 @@ export interface TlsSettings {
   readonly clientCertificate?: ClientCertificate;
 }
 
+/** The TCP connection a response came on: connection-bound auth lives and dies with it. */
+export class HttpConnection {
+  private closed = false;
+  /** DER of the server certificate (HTTPS); the handshake is over once a response arrived. */
+  readonly peerCertificate: Buffer | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    socket.once('close', () => {
+      this.closed = true;
+    });
+    this.peerCertificate = 'getPeerCertificate' in socket ? (socket as TLSSocket).getPeerCertificate()?.raw : undefined;
+  }
+
+  private static readonly bySocket = new WeakMap<Socket, HttpConnection>();
+
+  static of(socket: Socket): HttpConnection {
+    let connection = HttpConnection.bySocket.get(socket);
+    if (!connection) {
+      connection = new HttpConnection(socket);
+      HttpConnection.bySocket.set(socket, connection);
+    }
+    return connection;
+  }
+
+  get open(): boolean {
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  /** Closes it, e.g. after a message failed its signature: its security context is no longer trusted. */
+  drop(): void {
+    this.socket.destroy();
+  }
+}
+
 export interface HttpResponse {
   readonly status: number;
   readonly headers: IncomingMessage['headers'];
   readonly body: Buffer;
+  readonly connection: HttpConnection;
 }
 
 const TLS_ERRORS: Readonly<Record<string, string>> = {
@@ -131,6 +167,8 @@ export class HttpExchange {
       }, timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => finish(networkError(error)));
       request.on('response', (response) => {
+        // Taken now: a keep-alive socket is detached from the response once it has ended.
+        const connection = HttpConnection.of(response.socket);
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
@@ -142,7 +180,9 @@ export class HttpExchange {
           }
           chunks.push(chunk);
         });
-        response.on('end', () => finish({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          finish({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), connection }),
+        );
         response.on('error', (error: NodeJS.ErrnoException) => finish(networkError(error)));
       });
       request.end(body);

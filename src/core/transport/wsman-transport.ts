@@ -3,10 +3,11 @@
  * chose, the authentication legs, and every HTTP outcome turned into the Windows error code.
  * A 200 or 500 with a SOAP body is handed up as text; the session engine reads it.
  */
-import { wsmanError } from '../errors/wsman-error';
+import { WSManError, wsmanError } from '../errors/wsman-error';
 import type { ClientAuthProvider } from './client-auth';
 import { decodeBody, encodeBody, type BodyCharset } from './body-encoding';
-import { HttpExchange, type HttpResponse, type TlsSettings } from './http-exchange';
+import { HttpExchange, type HttpConnection, type HttpResponse, type TlsSettings } from './http-exchange';
+import { cannotDecrypt, isEncryptedContentType } from './message-encryption';
 
 export const USER_AGENT = 'Microsoft WinRM Client';
 
@@ -15,6 +16,8 @@ export interface TransportSettings {
   readonly auth: ClientAuthProvider;
   readonly tls?: TlsSettings;
   readonly utf16: boolean;
+  /** Seal every body with the mechanism's message security (Negotiate over plain HTTP unless unencrypted traffic was asked for). */
+  readonly encrypt: boolean;
 }
 
 export interface ExchangeOptions {
@@ -28,6 +31,12 @@ export interface ExchangeOptions {
 export interface SoapReplyText {
   readonly status: 200 | 500;
   readonly text: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function challengesOf(response: HttpResponse): string[] {
+  return [response.headers['www-authenticate'] ?? []].flat();
 }
 
 /** HTTP statuses other than 200/500/401 and what the Windows client reports for them. */
@@ -46,28 +55,118 @@ function charsetOf(contentType: string | undefined): BodyCharset | undefined {
 
 export class WSManTransport {
   private readonly exchanger: HttpExchange;
+  private readonly charset: BodyCharset;
+  /** Connection-bound auth: the connection the handshake authenticated. */
+  private authenticated: HttpConnection | undefined;
+  /** Connection-bound auth handles one exchange at a time: legs and sequence numbers must not interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly settings: TransportSettings) {
     this.exchanger = new HttpExchange(new URL(settings.url), settings.tls, USER_AGENT);
+    this.charset = settings.utf16 ? 'utf-16le' : 'utf-8';
   }
 
-  async exchange(envelope: string, options: ExchangeOptions): Promise<SoapReplyText> {
-    const charset: BodyCharset = this.settings.utf16 ? 'utf-16le' : 'utf-8';
-    const body = encodeBody(envelope, charset);
-    const baseHeaders: Record<string, string> = {
-      Connection: 'Keep-Alive',
-      'Content-Type': `application/soap+xml;charset=${this.settings.utf16 ? 'UTF-16' : 'UTF-8'}`,
-      ...options.headers,
-    };
-    let token = this.settings.auth.initialToken();
+  exchange(envelope: string, options: ExchangeOptions): Promise<SoapReplyText> {
+    const payload = encodeBody(envelope, this.charset);
+    if (!this.settings.auth.connectionBound) return this.exchangePerRequest(payload, options);
+    const turn = this.queue.then(() => this.exchangeOnConnection(payload, options));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  close(): void {
+    this.exchanger.close();
+  }
+
+  /** Basic, certificates, none: the credentials travel with every request; a 401 may ask for another leg. */
+  private async exchangePerRequest(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
+    const auth = this.settings.auth;
+    let token = auth.initialToken();
     for (;;) {
-      const headers = token === undefined ? baseHeaders : { ...baseHeaders, Authorization: token };
-      const response = await this.exchanger.post(body, headers, options.timeoutMs, options.responseLimit);
+      const response = await this.post(payload, this.plainType(), token, options);
       if (response.status !== 401) return this.interpret(response);
-      const challenges = [response.headers['www-authenticate'] ?? []].flat();
-      token = this.settings.auth.handleChallenge(challenges);
+      token = auth.handleChallenge(challengesOf(response), response.connection);
       if (token === undefined) throw wsmanError('E_ACCESSDENIED');
     }
+  }
+
+  /**
+   * Negotiate: requests on the authenticated connection go without Authorization. A connection
+   * that closed, or a 401 on one that seemed authenticated, gets one new handshake.
+   */
+  private async exchangeOnConnection(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
+    if (this.authenticated?.open) {
+      const response = await this.postMessage(payload, undefined, options).catch((error: unknown) => {
+        // The kept connection died under the request (closed by the server while idle): a new one, a new handshake.
+        if (error instanceof WSManError && error.code === 'ERROR_WINHTTP_CONNECTION_ERROR') return undefined;
+        throw error;
+      });
+      if (response && response.status !== 401) return this.accept(response);
+    }
+    this.authenticated = undefined;
+    return this.handshake(payload, options);
+  }
+
+  /**
+   * Leg 1 has no body (Windows sends Content-Length: 0): a body can be sealed only once the keys
+   * exist. The leg that completes the context carries the first message, sealed.
+   */
+  private async handshake(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
+    const auth = this.settings.auth;
+    let response = await this.post(EMPTY, this.plainType(), auth.initialToken(), options);
+    while (response.status === 401) {
+      const token = auth.handleChallenge(challengesOf(response), response.connection);
+      if (token === undefined) throw wsmanError('E_ACCESSDENIED');
+      response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType(), token, options);
+    }
+    if (!auth.complete) return this.interpret(response);
+    auth.handleAccepted?.(challengesOf(response));
+    this.authenticated = response.connection;
+    return this.accept(response);
+  }
+
+  /** The message as the session sends it: sealed when encrypting. */
+  private postMessage(payload: Buffer, token: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
+    if (!this.settings.encrypt) return this.post(payload, this.plainType(), token, options);
+    const sealed = this.seal(payload);
+    return this.post(sealed.body, sealed.contentType, token, options);
+  }
+
+  private seal(payload: Buffer): { body: Buffer; contentType: string } {
+    const { wrap } = this.settings.auth;
+    if (!wrap) throw wsmanError('ERROR_INTERNAL_ERROR');
+    return wrap.call(this.settings.auth, payload, this.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8');
+  }
+
+  /**
+   * An answer on the authenticated connection. With encryption, a SOAP body must come sealed and
+   * verify; anything else drops the connection (its keys are no longer trusted) and fails this
+   * request only.
+   */
+  private accept(response: HttpResponse): SoapReplyText {
+    if (!this.settings.encrypt || (response.status !== 200 && response.status !== 500)) return this.interpret(response);
+    const { unwrap } = this.settings.auth;
+    try {
+      if (!unwrap || !isEncryptedContentType(response.headers['content-type'])) {
+        throw cannotDecrypt('the reply is not encrypted');
+      }
+      const { payload, charset } = unwrap.call(this.settings.auth, response.headers['content-type'] ?? '', response.body);
+      return this.interpret({ ...response, body: payload, headers: { ...response.headers, 'content-type': `application/soap+xml;charset=${charset}` } });
+    } catch (error) {
+      response.connection.drop();
+      this.authenticated = undefined;
+      throw error;
+    }
+  }
+
+  private plainType(): string {
+    return `application/soap+xml;charset=${this.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8'}`;
+  }
+
+  private post(body: Buffer, contentType: string, token: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
+    const headers: Record<string, string> = { Connection: 'Keep-Alive', 'Content-Type': contentType, ...options.headers };
+    if (token !== undefined) headers.Authorization = token;
+    return this.exchanger.post(body, headers, options.timeoutMs, options.responseLimit);
   }
 
   private interpret(response: HttpResponse): SoapReplyText {
@@ -88,9 +187,5 @@ export class WSManTransport {
     }
     if (status >= 300 && status < 400) throw wsmanError('ERROR_WSMAN_UNSUPPORTED_HTTP_STATUS_REDIRECT');
     throw wsmanError(STATUS_ERRORS[status] ?? 'ERROR_WSMAN_UNKNOWN_HTTP_STATUS_RETURNED');
-  }
-
-  close(): void {
-    this.exchanger.close();
   }
 }

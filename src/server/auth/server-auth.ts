@@ -4,6 +4,7 @@
  * in beside Basic and client certificates without changing the HTTP layer.
  */
 import type { Socket } from 'node:net';
+import type { SessionSecurity } from '../../core/transport/auth/session-security';
 import type { Principal } from '../principal';
 
 export interface ConnectionInfo {
@@ -14,8 +15,21 @@ export interface ConnectionInfo {
   readonly state: Map<string, unknown>;
 }
 
+/** What a connection-bound scheme (Negotiate) establishes for the rest of its connection. */
+export interface ConnectionSession {
+  /** Seals and opens message bodies (MS-WSMV encryption over plain HTTP). */
+  readonly security: SessionSecurity;
+}
+
 export type AuthStep =
-  | { readonly kind: 'authenticated'; readonly principal: Principal }
+  | {
+      readonly kind: 'authenticated';
+      readonly principal: Principal;
+      /** Connection-bound schemes: later requests on the connection run as `principal` without an Authorization header. */
+      readonly session?: ConnectionSession;
+      /** WWW-Authenticate value for the reply (the final Negotiate token). */
+      readonly challenge?: string;
+    }
   /** Another leg is needed: 401 with this WWW-Authenticate value, connection kept open. */
   | { readonly kind: 'continue'; readonly challenge: string }
   | { readonly kind: 'rejected' };

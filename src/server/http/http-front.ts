@@ -1,19 +1,29 @@
 /**
  * The HTTP side of the listener, in the order HTTP.sys and WinRM apply it: URL, method,
- * authentication, Content-Type, body size, then the SOAP service. Replies go out as one write
- * (header and body together) so keep-alive round trips do not wait on delayed ACKs.
+ * authentication, Content-Type, body size, message decryption, then the SOAP service. Replies go
+ * out as one write (header and body together) so keep-alive round trips do not wait on delayed ACKs.
+ *
+ * Negotiate authenticates the connection, not the request: once a handshake completes, the
+ * connection keeps its principal and session security, and later requests come without an
+ * Authorization header. Over plain HTTP such a connection exchanges MS-WSMV encrypted bodies
+ * (wire.md §4.5), each reply sealed like its request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inject, injectable, multiInject } from 'inversify';
 import { ANONYMOUS, type Principal } from '../principal';
-import { ServerAuthScheme, type ConnectionInfo } from '../auth/server-auth';
+import { ServerAuthScheme, type ConnectionInfo, type ConnectionSession } from '../auth/server-auth';
 import { EndpointState } from '../service/endpoint-state';
 import { WSManService } from '../service/wsman-service';
 import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
+import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedCharset } from '../../core/transport/message-encryption';
 
 const WSMAN_PATH = '/wsman';
 const ANONYMOUS_IDENTIFY_PATH = '/wsman-anon/identify';
 const SERVER_HEADER = 'Microsoft-HTTPAPI/2.0';
+/** Room for the multipart framing around an encrypted envelope of the maximum size. */
+const ENCRYPTION_FRAMING_ALLOWANCE = 1024;
+/** Where a connection keeps the session a connection-bound scheme established. */
+const SESSION = 'http.session';
 
 const connections = new WeakMap<object, Map<string, unknown>>();
 
@@ -26,6 +36,25 @@ function connectionOf(request: IncomingMessage, secure: boolean): ConnectionInfo
   }
   return { secure, socket, state };
 }
+
+interface EstablishedSession extends ConnectionSession {
+  readonly principal: Principal;
+}
+
+type Authentication =
+  /** `session`: the connection's Negotiate session; `fresh`: this request completed its handshake. */
+  | { readonly kind: 'authenticated'; readonly principal: Principal; readonly session?: EstablishedSession; readonly fresh: boolean; readonly challenge?: string }
+  | { readonly kind: 'continue'; readonly challenge: string }
+  | { readonly kind: 'rejected' };
+
+/** The request's SOAP text and how to answer it: plain in a charset, or sealed with the session. */
+interface ReadBody {
+  readonly payload: Buffer;
+  readonly charset: BodyCharset;
+  readonly sealedWith?: EstablishedSession;
+}
+
+const charsetOfEncrypted = (charset: EncryptedCharset): BodyCharset => (charset === 'UTF-16' ? 'utf-16le' : 'utf-8');
 
 @injectable()
 export class HttpFront {
@@ -51,52 +80,83 @@ export class HttpFront {
     if (request.method !== 'POST') return this.empty(response, 405, true, { Allow: 'POST' });
 
     const connection = connectionOf(request, secure);
-    const principal = this.authenticate(request, connection, anonymousPath);
-    if (principal === undefined) return this.unauthorized(response, connection);
-    if ('challenge' in principal) return this.empty(response, 401, false, { 'WWW-Authenticate': principal.challenge });
+    const auth = this.authenticate(request, connection, anonymousPath);
+    if (auth.kind === 'rejected') return this.unauthorized(response, connection);
+    if (auth.kind === 'continue') return this.empty(response, 401, false, { 'WWW-Authenticate': auth.challenge });
+    const finalToken: Record<string, string> = auth.challenge ? { 'WWW-Authenticate': auth.challenge } : {};
 
-    const charset = charsetOf(request.headers['content-type']);
-    if (charset === undefined) return this.empty(response, 415, true);
+    const contentType = request.headers['content-type'];
+    const encrypted = isEncryptedContentType(contentType);
+    const plainCharset = encrypted ? undefined : charsetOf(contentType);
+    if (!encrypted && plainCharset === undefined) return this.empty(response, 415, true);
 
     const limit = this.state.config.number('MaxEnvelopeSizekb') * 1024;
-    const body = await readBody(request, limit);
-    if (body === undefined) return this.empty(response, 413, true);
+    const raw = await readBody(request, encrypted ? limit + ENCRYPTION_FRAMING_ALLOWANCE : limit);
+    if (raw === undefined) return this.empty(response, 413, true);
+
+    // pywinrm finishes the handshake with an empty POST before it starts encrypting.
+    if (auth.fresh && auth.session && raw.length === 0) return this.empty(response, 200, false, finalToken);
+
+    let body: ReadBody;
+    if (encrypted) {
+      // Only a Negotiate connection has the keys; a tampered or malformed body ends the connection.
+      if (!auth.session) return this.empty(response, 400, true);
+      try {
+        const { payload, charset } = decryptMessage(auth.session.security, contentType!, raw);
+        body = { payload, charset: charsetOfEncrypted(charset), sealedWith: auth.session };
+      } catch {
+        return this.endSession(response, connection, 400);
+      }
+      if (body.payload.length > limit) return this.empty(response, 413, true);
+    } else {
+      // A Negotiate connection over HTTP must seal its messages unless AllowUnencrypted (wire.md §4.4; decisions.md).
+      if (auth.session && !secure && !this.state.config.flag('Service/AllowUnencrypted')) return this.endSession(response, connection, 401);
+      body = { payload: raw, charset: plainCharset! };
+    }
 
     let text: string;
     try {
-      text = decodeBody(body, charset);
+      text = decodeBody(body.payload, body.charset);
     } catch {
       return this.empty(response, 400, true);
     }
-    const reply = await this.service.handle(text, { principal, secure, bytesPerUnit: charset === 'utf-16le' ? 2 : 1 });
+    const reply = await this.service.handle(text, { principal: auth.principal, secure, bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1 });
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, true);
-    const payload = encodeBody(reply.body, charset);
-    response.writeHead(reply.status, {
-      Server: SERVER_HEADER,
-      'Content-Type': `application/soap+xml;charset=${charset === 'utf-16le' ? 'UTF-16' : 'UTF-8'}`,
-      'Content-Length': payload.length,
-    });
-    response.end(payload);
+    const payload = encodeBody(reply.body, body.charset);
+    const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
+    const out = body.sealedWith
+      ? encryptMessage(body.sealedWith.security, payload, charsetName)
+      : { contentType: `application/soap+xml;charset=${charsetName}`, body: payload };
+    response.writeHead(reply.status, { Server: SERVER_HEADER, ...finalToken, 'Content-Type': out.contentType, 'Content-Length': out.body.length });
+    response.end(out.body);
   }
 
-  private authenticate(
-    request: IncomingMessage,
-    connection: ConnectionInfo,
-    anonymousPath: boolean,
-  ): Principal | { challenge: string } | undefined {
+  private authenticate(request: IncomingMessage, connection: ConnectionInfo, anonymousPath: boolean): Authentication {
     const authorization = request.headers.authorization;
     if (authorization === undefined) {
+      const session = connection.state.get(SESSION) as EstablishedSession | undefined;
+      if (session) return { kind: 'authenticated', principal: session.principal, session, fresh: false };
       const unauthenticatedIdentify = String(request.headers.wsmanidentify ?? '').toLowerCase() === 'unauthenticated';
       // The service still refuses anything but Identify for this principal.
-      return unauthenticatedIdentify || anonymousPath ? ANONYMOUS : undefined;
+      return unauthenticatedIdentify || anonymousPath ? { kind: 'authenticated', principal: ANONYMOUS, fresh: false } : { kind: 'rejected' };
     }
+    // New credentials start over: whatever the connection had authenticated before is gone.
+    connection.state.delete(SESSION);
     const scheme = this.schemes.find((s) => s.matches(authorization));
-    if (!scheme) return undefined;
+    if (!scheme) return { kind: 'rejected' };
     const step = scheme.authenticate(authorization, connection);
-    if (step.kind === 'authenticated') return step.principal;
-    if (step.kind === 'continue') return { challenge: step.challenge };
-    return undefined;
+    if (step.kind !== 'authenticated') return step;
+    const session = step.session ? { ...step.session, principal: step.principal } : undefined;
+    if (session) connection.state.set(SESSION, session);
+    return { kind: 'authenticated', principal: step.principal, fresh: true, ...(session ? { session } : {}), ...(step.challenge ? { challenge: step.challenge } : {}) };
+  }
+
+  /** Drops the connection's session and answers with `status`, closing the connection. */
+  private endSession(response: ServerResponse, connection: ConnectionInfo, status: 400 | 401): void {
+    connection.state.delete(SESSION);
+    if (status === 401) this.unauthorized(response, connection);
+    else this.empty(response, status, true);
   }
 
   /** 401 listing the schemes this connection may use; Windows closes the connection. */

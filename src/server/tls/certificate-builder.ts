@@ -24,7 +24,7 @@ import {
   Tag,
   time,
   utf8String,
-} from './der';
+} from '../../core/asn1/der';
 
 export interface CertificateRequest {
   subject: { commonName: string; organization?: string };

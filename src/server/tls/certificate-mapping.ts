@@ -14,7 +14,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
-import { decodeOid, readChildren, readElement, Tag } from './der';
+import { decodeOid, readChildren, readElement, Tag } from '../../core/asn1/der';
 
 export interface CertificateMapping {
   /** UPN (user@domain) or subject CN of the client certificate, or '*' for any certificate from the issuer. */

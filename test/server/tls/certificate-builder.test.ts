@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { decodeOid, readChildren, readElement } from '../../../src/server/tls/der';
+import { decodeOid, readChildren, readElement } from '../../../src/core/asn1/der';
 import { ipAddressBytes, issueCertificate, IssuedCertificate } from '../../../src/server/tls/certificate-builder';
 
 /** extnID → { critical, value (the OCTET STRING's contents) } from a certificate's DER. */

@@ -20,7 +20,7 @@ import {
   time,
   utcTime,
   utf8String,
-} from '../../../src/server/tls/der';
+} from '../../../src/core/asn1/der';
 
 const hex = (bytes: Buffer): string => bytes.toString('hex');
 

@@ -1,6 +1,6 @@
 /**
- * A minimal DER (ITU-T X.690 Distinguished Encoding Rules) writer, plus the small reader the certificate code
- * needs to pick fields out of existing certificates. Every writer returns the complete TLV as a Buffer, so
+ * A minimal DER (ITU-T X.690 Distinguished Encoding Rules) writer, plus the small reader that picks fields out
+ * of existing certificates and SPNEGO tokens. Every writer returns the complete TLV as a Buffer, so
  * values nest by plain function composition: `sequence(oid('2.5.4.3'), utf8String('host'))`.
  */
 
@@ -12,6 +12,7 @@ export const Tag = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8_STRING: 0x0c,
   PRINTABLE_STRING: 0x13,
   IA5_STRING: 0x16,
@@ -21,6 +22,7 @@ export const Tag = {
   SET: 0x31,
 } as const;
 
+const APPLICATION = 0x40;
 const CONTEXT_SPECIFIC = 0x80;
 const CONSTRUCTED = 0x20;
 
@@ -73,6 +75,12 @@ function twosComplement(value: bigint): Buffer {
   }
   const unsigned = value >= 0n ? value : (1n << BigInt(8 * byteCount)) + value;
   return Buffer.from(unsigned.toString(16).padStart(2 * byteCount, '0'), 'hex');
+}
+
+/** ENUMERATED: encoded like an INTEGER (X.690 8.4). */
+export function enumerated(value: number): Buffer {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`DER ENUMERATED needs an integer: ${value}`);
+  return tlv(Tag.ENUMERATED, twosComplement(BigInt(value)));
 }
 
 /** OBJECT IDENTIFIER from dotted form, e.g. '1.2.840.113549.1.1.11'. */
@@ -204,6 +212,23 @@ export function explicit(number: number, inner: Buffer): Buffer {
 export function implicit(number: number, content: Buffer, constructed = false): Buffer {
   assertTagNumber(number);
   return tlv(CONTEXT_SPECIFIC | (constructed ? CONSTRUCTED : 0) | number, content);
+}
+
+/** [APPLICATION n] IMPLICIT around constructed contents (GSS-API's InitialContextToken is [APPLICATION 0]). */
+export function application(number: number, content: Buffer): Buffer {
+  return tlv(applicationTag(number), content);
+}
+
+/** Identifier octet of a constructed [APPLICATION n], for matching what readElement returns. */
+export function applicationTag(number: number): number {
+  assertTagNumber(number);
+  return APPLICATION | CONSTRUCTED | number;
+}
+
+/** Identifier octet of a constructed context-specific [n], for matching what readElement returns. */
+export function contextTag(number: number): number {
+  assertTagNumber(number);
+  return CONTEXT_SPECIFIC | CONSTRUCTED | number;
 }
 
 // ---- reader ----

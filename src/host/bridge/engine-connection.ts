@@ -1,0 +1,37 @@
+/**
+ * The script thread's connection to the automation engine: the worker starts at the first
+ * request (a script that creates no object never pays for it), and the host's checkpoint runs
+ * before every request.
+ */
+import type { EngineReply, EngineRequest, WireError } from './protocol';
+import type { EngineLink } from './remote-objects';
+import { ChannelClosedError } from './sync-channel';
+import { startEngineThread, type EngineThread } from './engine-thread';
+
+/** RPC_E_DISCONNECTED: what COM reports for an object whose server went away. */
+const DISCONNECTED: WireError = { hresult: 0x80010108, message: 'The object invoked has disconnected from its clients.', source: '', faultXml: '' };
+
+export class EngineConnection implements EngineLink {
+  #thread: EngineThread | undefined;
+
+  constructor(
+    /** Runs before every request (the host stops a script that ignored WScript.Quit here). */
+    private readonly beforeEachRequest: () => void,
+    private readonly onEngineCrash: (error: Error) => void,
+  ) {}
+
+  request(request: EngineRequest): EngineReply {
+    this.beforeEachRequest();
+    this.#thread ??= startEngineThread(this.onEngineCrash);
+    try {
+      return this.#thread.channel.call(request);
+    } catch (error) {
+      if (error instanceof ChannelClosedError) return { ok: false, error: DISCONNECTED };
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#thread?.close();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The worker thread's main: serves the script thread's requests with the real WSMan.Automation
+ * objects. Requests arrive one at a time (the script thread blocks on each), so they are
+ * answered in order.
+ */
+import { dispatchOf } from '../../automation/dispatch';
+import { createObject } from '../../index';
+import { AutomationEngine } from './automation-engine';
+import type { EngineRequest, EngineWorkerData } from './protocol';
+import { answer } from './sync-channel';
+
+export function serveEngine({ port, signal }: EngineWorkerData): void {
+  const engine = new AutomationEngine({ createObject, dispatchOf });
+  port.on('message', (request: EngineRequest) => {
+    void engine.handle(request).then((reply) => answer(port, signal, reply));
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * The command line of `wsman run`, read like cscript's: `//option`s anywhere (case-insensitive)
+ * belong to the host, the first other argument is the script, the rest are the script's.
+ *   //B            batch mode: script errors are not shown (WScript.Interactive false)
+ *   //I            interactive mode (the default)
+ *   //E:JScript    run the file as JScript whatever its extension
+ *   //Nologo //Logo //D //U   accepted and ignored: no banner is printed, there is no
+ *                  debugger, output is UTF-8 anyway
+ */
+import { extname } from 'node:path';
+
+export interface RunCommand {
+  readonly scriptPath: string;
+  readonly scriptArguments: readonly string[];
+  readonly batchMode: boolean;
+}
+
+export type ParsedRunCommand = { readonly ok: true; readonly command: RunCommand } | { readonly ok: false; readonly message: string };
+
+const IGNORED_OPTIONS = new Set(['nologo', 'logo', 'd', 'u']);
+const JSCRIPT_ENGINES = new Set(['jscript', 'javascript']);
+
+export function parseRunCommand(argv: readonly string[]): ParsedRunCommand {
+  let batchMode = false;
+  let engineChosen = false;
+  const positional: string[] = [];
+  for (const argument of argv) {
+    if (!argument.startsWith('//')) {
+      positional.push(argument);
+      continue;
+    }
+    const option = argument.slice(2).toLowerCase();
+    if (option === 'b') batchMode = true;
+    else if (option === 'i') batchMode = false;
+    else if (option.startsWith('e:') && JSCRIPT_ENGINES.has(option.slice(2))) engineChosen = true;
+    else if (option.startsWith('e:')) return { ok: false, message: `Input Error: Can not find script engine "${argument.slice(4)}" for script.` };
+    else if (!IGNORED_OPTIONS.has(option)) return { ok: false, message: `Input Error: Unknown option "${argument}" specified.` };
+  }
+  const [scriptPath, ...scriptArguments] = positional;
+  if (scriptPath === undefined) return { ok: false, message: 'Input Error: There is no script file specified.' };
+  const extension = extname(scriptPath);
+  if (!engineChosen && extension.toLowerCase() !== '.js') {
+    return { ok: false, message: `Input Error: There is no script engine for file extension "${extension}".` };
+  }
+  return { ok: true, command: { scriptPath, scriptArguments, batchMode } };
+}

@@ -1,0 +1,3 @@
+// syntax-error.js - a script that does not compile.
+var complete = true;
+var broken = ;

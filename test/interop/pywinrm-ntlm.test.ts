@@ -1,0 +1,196 @@
+/**
+ * Interop with a third-party Negotiate implementation: Debian's python3-winrm (pywinrm 0.3.0) with
+ * requests_ntlm and ntlm-auth, `transport='ntlm'` and `message_encryption='always'`, against the
+ * endpoint over plain HTTP with AllowUnencrypted off. requests_ntlm sends raw NTLM messages under
+ * `Negotiate`, finishes the handshake with an empty POST, and then seals every request with
+ * ntlm-auth's session security (test/interop/pywinrm_ntlm_client.py).
+ *
+ * ntlm-auth hashes passwords with `hashlib.new('md4')`, which Debian 12's OpenSSL 3 only has in its
+ * legacy provider: the client runs with an OPENSSL_CONF that loads it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ACTION, NS } from '../../src/core/protocol/namespaces';
+import { child, childElements, textContent } from '../../src/core/protocol/xml';
+import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
+import {
+  CODE_RESOURCE_NOT_FOUND,
+  WIN32_SERVICE,
+  WINRM_CONFIG,
+  childText,
+  clientEnvironment,
+  describeWithClient,
+  headerText,
+  probe,
+  readEnvelope,
+  readFaultFacts,
+  runProcess,
+  serviceNames,
+} from './interop-helpers';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(__dirname, 'pywinrm_ntlm_client.py');
+const INSTALL = 'needs Debian python3-winrm, python3-requests-ntlm and python3-ntlm-auth';
+const PROCESS_TIMEOUT_MS = 20_000;
+const TEST_TIMEOUT_MS = 30_000;
+const USER = 'alice';
+const PASSWORD = 'Secret#1';
+
+/** An OpenSSL configuration with the default and legacy (MD4) providers. */
+function writeLegacyOpenSslConfig(directory: string): string {
+  const file = join(directory, 'openssl-legacy.cnf');
+  writeFileSync(
+    file,
+    ['openssl_conf = openssl_init', '[openssl_init]', 'providers = providers', '[providers]', 'default = enabled', 'legacy = enabled', '[enabled]', 'activate = 1', ''].join('\n'),
+  );
+  return file;
+}
+
+function clientMissing(): string | undefined {
+  if (!existsSync(PYTHON)) return `${INSTALL}: ${PYTHON} is absent, so pywinrm was not run against the endpoint`;
+  if (probe(PYTHON, ['-c', 'import winrm.protocol, xmltodict, requests_ntlm, ntlm_auth']) !== 0) {
+    return `${INSTALL}: ${PYTHON} cannot import winrm with requests_ntlm and ntlm_auth, so pywinrm NTLM was not run against the endpoint`;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'wsman-openssl-'));
+  try {
+    const md4 = spawnSync(PYTHON, ['-c', "import hashlib; hashlib.new('md4')"], {
+      stdio: 'ignore',
+      timeout: 15_000,
+      env: clientEnvironment({ OPENSSL_CONF: writeLegacyOpenSslConfig(scratch) }),
+    });
+    if (md4.status !== 0) return `${INSTALL}: ${PYTHON} has no MD4 even with the OpenSSL legacy provider, so ntlm-auth cannot run`;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return undefined;
+}
+
+interface Reply {
+  readonly ok: boolean;
+  readonly op?: string;
+  readonly action?: string;
+  readonly message_id?: string | null;
+  readonly xml?: string;
+  readonly error_class?: string;
+  readonly error_message?: string;
+  readonly http_status?: number;
+  readonly fault_xml?: string;
+  readonly messages?: readonly Reply[];
+}
+
+interface Job {
+  readonly endpoint: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly message_encryption?: 'always' | 'never';
+  readonly steps: readonly Record<string, unknown>[];
+}
+
+const getService = (name: string) => ({ op: 'get', resource_uri: WIN32_SERVICE, selectors: { Name: name } });
+
+describeWithClient('pywinrm over NTLM with message encryption (requests_ntlm, ntlm-auth)', clientMissing(), () => {
+  let endpoint: RunningEndpoint;
+  let root: string;
+  let openSslConfig: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'wsman-pywinrm-ntlm-'));
+    openSslConfig = writeLegacyOpenSslConfig(root);
+    endpoint = await startEndpoint({ port: 0, dataDir: join(root, 'endpoint'), users: [`${USER}:${PASSWORD}`], machineName: 'WIN-TEST' });
+  });
+
+  afterAll(async () => {
+    await endpoint?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  async function run(job: Job): Promise<Reply[]> {
+    const result = await runProcess(PYTHON, [SCRIPT], {
+      input: JSON.stringify({ user: USER, password: PASSWORD, ...job }),
+      env: clientEnvironment({ HOME: root, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', OPENSSL_CONF: openSslConfig }),
+      timeoutMs: PROCESS_TIMEOUT_MS,
+    });
+    if (result.timedOut || result.code !== 0) {
+      throw new Error(`pywinrm_ntlm_client.py ${result.timedOut ? 'timed out' : `exited with ${result.code}`}\n${result.stderr}\n${result.stdout}`);
+    }
+    const output = JSON.parse(result.stdout) as { results: Reply[] };
+    expect(output.results).toHaveLength(job.steps.length);
+    return output.results;
+  }
+
+  const ntlm = (steps: Job['steps']): Job => ({ endpoint: endpoint.url!, steps });
+
+  function payloadOf(reply: Reply, action: string) {
+    if (!reply.ok) throw new Error(`expected a reply, got ${reply.error_class}: ${reply.error_message}`);
+    const envelope = readEnvelope(reply.xml!);
+    expect(headerText(envelope, NS.addressing, 'Action')).toBe(`${action}Response`);
+    expect(headerText(envelope, NS.addressing, 'RelatesTo')).toBe(reply.message_id);
+    return envelope.payload;
+  }
+
+  it(
+    'Identify, Get and Enumerate on one sealed connection',
+    async () => {
+      const [identify, service, config, services] = await run(
+        ntlm([{ op: 'identify' }, getService('WinRM'), { op: 'get', resource_uri: WINRM_CONFIG }, { op: 'enumerate', resource_uri: WIN32_SERVICE, optimize: true, max_elements: 4 }]),
+      );
+      expect(identify.ok).toBe(true);
+      const identity = readEnvelope(identify.xml!).payload;
+      expect(identity).toMatchObject({ namespace: NS.identity, localName: 'IdentifyResponse' });
+      // Authenticated (by NTLM): the OS detail an anonymous caller does not get.
+      expect(childText(identity, NS.identity, 'ProductVersion')).toBe('OS: 10.0.20348 SP: 0.0 Stack: 3.0');
+
+      const instance = payloadOf(service, ACTION.get);
+      expect(childText(instance, WIN32_SERVICE, 'Name')).toBe('WinRM');
+      expect(childText(instance, WIN32_SERVICE, 'SystemName')).toBe('WIN-TEST');
+
+      const configuration = payloadOf(config, ACTION.get);
+      expect(childText(child(configuration, NS.config, 'Service')!, NS.config, 'AllowUnencrypted')).toBe('false');
+
+      expect(services.ok).toBe(true);
+      const names = services.messages!.flatMap((message, index) => {
+        const payload = payloadOf(message, index === 0 ? ACTION.enumerate : ACTION.pull);
+        const items = child(payload, index === 0 ? NS.wsman : NS.enumeration, 'Items');
+        return serviceNames(items ? childElements(items) : []);
+      });
+      expect(names).toEqual(expect.arrayContaining(['WinRM', 'Spooler']));
+      expect(services.messages!.length).toBeGreaterThan(2);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'a fault comes back sealed: pywinrm decrypts the HTTP 500 and raises WinRMError with the WSManFault',
+    async () => {
+      const [reply] = await run(ntlm([getService('NoSuchService')]));
+      expect(reply).toMatchObject({ ok: false, error_class: 'WinRMError', http_status: 500 });
+      expect(reply.error_message).toContain(`'wsmanfault_code': '${CODE_RESOURCE_NOT_FOUND}'`);
+      expect(readFaultFacts(reply.fault_xml!)).toMatchObject({ wsmanFaultCode: CODE_RESOURCE_NOT_FOUND, machine: 'WIN-TEST' });
+      expect(headerText(readEnvelope(reply.fault_xml!), NS.addressing, 'RelatesTo')).toBe(reply.message_id);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'a wrong password is InvalidCredentialsError (HTTP 401)',
+    async () => {
+      const [reply] = await run({ ...ntlm([{ op: 'identify' }]), password: 'wrong' });
+      expect(reply).toMatchObject({ ok: false, error_class: 'InvalidCredentialsError' });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'without message encryption the endpoint refuses the plain body, as Windows does with AllowUnencrypted off',
+    async () => {
+      const [reply] = await run({ ...ntlm([getService('WinRM')]), message_encryption: 'never' });
+      expect(reply).toMatchObject({ ok: false, error_class: 'InvalidCredentialsError' });
+      // The same request sealed works, so the refusal is about encryption, not the credentials.
+      const [sealed] = await run(ntlm([getService('WinRM')]));
+      expect(textContent(child(payloadOf(sealed, ACTION.get), WIN32_SERVICE, 'Name')!)).toBe('WinRM');
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
