@@ -3,6 +3,7 @@ import { succeeded, type ComResult } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
 import { expandResourceUri, parseResourceUri, type Selector, XPATH_DIALECT } from '../core/session/resource-uri';
 import { ComObject, toBool } from './com-object';
+import { changeType } from './dispatch/variant-coercion';
 import type { IWSManResourceLocator, VariantValue } from './interfaces';
 
 export interface LocatorOption {
@@ -22,11 +23,10 @@ export interface LocatorState {
   readonly fragmentDialect: string;
 }
 
-/** VARIANT → BSTR as VariantChangeType does it for the scalars scripts pass. */
+/** A selector value: VARIANT → BSTR as VariantChangeType does it; Empty names nothing and is refused like Null. */
 function variantToString(value: VariantValue): string {
-  if (value === null || value === undefined) throw wsmanError('DISP_E_TYPEMISMATCH');
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return String(value);
+  if (value === undefined) throw wsmanError('DISP_E_TYPEMISMATCH');
+  return changeType(value, 'VT_BSTR') as string;
 }
 
 export class ResourceLocator extends ComObject implements IWSManResourceLocator {

@@ -58,7 +58,9 @@ describe('Identify', () => {
     const reply = await post(url, buildIdentifyEnvelope(), AUTH);
     const text = reply.body.toString();
     expect(text).toContain('<wsmid:ProductVersion>OS: 10.0.20348 SP: 0.0 Stack: 3.0</wsmid:ProductVersion>');
-    expect(text).toContain('secprofile/http/basic');
+    const profiles = [...text.matchAll(/secprofile\/([a-z/-]+)</g)].map((m) => m[1]);
+    // HTTP listener only, Negotiate and Basic on, AllowUnencrypted: the SPNEGO profile first, as Windows lists it.
+    expect(profiles).toEqual(['http/spnego-kerberos', 'http/basic']);
   });
 
   it('the unauthenticated header does not open other operations', async () => {

@@ -66,8 +66,8 @@ describe('HTTPS listener', () => {
     expect(reply.status).toBe(200);
     const identify = await post(endpoint.httpsUrl!, buildIdentifyEnvelope(), { ca: endpoint.certificatePem!, headers: { Authorization: basic('bob', 'Pa55word!') } });
     const text = identify.body.toString();
-    expect(text).toContain('secprofile/https/basic');
-    expect(text).toContain('secprofile/https/mutual');
+    const profiles = [...text.matchAll(/secprofile\/([a-z/-]+)</g)].map((m) => m[1]);
+    expect(profiles).toEqual(['https/spnego-kerberos', 'https/basic', 'https/mutual']);
     expect(text).not.toContain('secprofile/http/basic');
   });
 });

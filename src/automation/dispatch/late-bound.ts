@@ -89,8 +89,13 @@ function createProxy(dispatch: AnyDispatch): object {
     set(_target, name, value: Variant) {
       if (typeof name === 'symbol') return false;
       const member = memberNamed(name);
-      // An assignment cannot await, so a member without a putter fails here, synchronously.
-      if (!member.kinds.has('propput')) throw wsmanError('DISP_E_MEMBERNOTFOUND');
+      if (!member.kinds.has('propput')) {
+        // A synchronous dispatch reports it in its own words (a script host words it for the script);
+        // an assignment cannot await an asynchronous one, so that failure is thrown here.
+        const refused = invoke(member.dispid, DISPATCH_PROPERTYPUT, [value]);
+        if (refused instanceof Promise) refused.catch(() => undefined);
+        throw wsmanError('DISP_E_MEMBERNOTFOUND');
+      }
       // Our own putters all answer at once; a foreign asynchronous put reports a failure as an unhandled rejection.
       invoke(member.dispid, DISPATCH_PROPERTYPUT, [value]);
       return true;

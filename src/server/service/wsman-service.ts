@@ -90,11 +90,16 @@ export class WSManService {
   private identify(caller: CallerContext): string {
     const config = this.state.config;
     const profiles: string[] = [];
-    if (config.flag('Service/Auth/Basic')) {
-      if (config.flag('Service/AllowUnencrypted')) profiles.push('http/basic');
-      if (this.state.listeners.some((l) => l.transport === 'HTTPS')) profiles.push('https/basic');
-    }
-    if (config.flag('Service/Auth/Certificate') && this.state.listeners.some((l) => l.transport === 'HTTPS')) profiles.push('https/mutual');
+    const http = this.state.listeners.some((l) => l.transport === 'HTTP');
+    const https = this.state.listeners.some((l) => l.transport === 'HTTPS');
+    // Windows lists the SPNEGO profile first (wire.md §3.1); Negotiate covers it here, as Kerberos would.
+    const spnego = config.flag('Service/Auth/Negotiate');
+    const basic = config.flag('Service/Auth/Basic');
+    if (http && spnego) profiles.push('http/spnego-kerberos');
+    if (http && basic && config.flag('Service/AllowUnencrypted')) profiles.push('http/basic');
+    if (https && spnego) profiles.push('https/spnego-kerberos');
+    if (https && basic) profiles.push('https/basic');
+    if (https && config.flag('Service/Auth/Certificate')) profiles.push('https/mutual');
     return identifyResponseXml({
       osVersion: this.state.osVersion,
       authenticated: caller.principal.scheme !== 'Anonymous',

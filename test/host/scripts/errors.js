@@ -50,6 +50,11 @@ try {
     WScript.Echo("NoSuchMember: " + hex(e.number) + " " + e.description);
 }
 try {
+    session.Error = "<cleared/>";
+} catch (e) {
+    WScript.Echo("Assigning the read-only Session.Error: " + hex(e.number) + " " + e.description);
+}
+try {
     session.Put("winrm/config");
 } catch (e) {
     WScript.Echo("Put with one argument: " + hex(e.number) + " " + e.description);
