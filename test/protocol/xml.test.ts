@@ -37,6 +37,7 @@ describe('parseXml: namespaces by URI, never by prefix', () => {
     ['an end tag without a start tag', '<a></a></b>'],
     ['"<" in text', '<a>x < y</a>'],
     ['"]]>" in text', '<a>]]></a>'],
+    ['"]]>" in text after a CDATA section', '<a>t<b/>u<![CDATA[v]]>w]]></a>'],
     ['an unclosed CDATA section', '<a><![CDATA[x</a>'],
     ['an unclosed comment', '<a><!-- x</a>'],
     ['an unquoted attribute', '<a x=1/>'],
@@ -57,6 +58,7 @@ describe('parseXml: namespaces by URI, never by prefix', () => {
     expect(root.localName).toBe('Größe');
     expect(attribute(root, 'a')).toBe('1');
     expect(textContent(root)).toBe('<x>');
+    expect(textContent(parseXml('<a>t<![CDATA[v]]>w<b/>x</a>'))).toBe('tvwx');
   });
 
   it('says where a document stops being well-formed', () => {

@@ -44,6 +44,8 @@ class Scan {
   private readonly open: string[] = [];
   private rootSeen = false;
   private reason = '';
+  /** Where the next `]]>` at or after the scan position is: -1 none left, -2 not searched yet. */
+  private nextCdataEnd = -2;
 
   constructor(private readonly text: string) {}
 
@@ -71,8 +73,9 @@ class Scan {
       if (WHITESPACE_ONLY.test(this.text.slice(from, to))) return undefined;
       return this.rootSeen ? 'text after the root element' : 'text before the root element';
     }
-    const cdataEnd = this.text.indexOf(']]>', from);
-    return cdataEnd !== -1 && cdataEnd < to ? '"]]>" in character data' : undefined;
+    // Searched once per occurrence, not per text run: a run-by-run search to the end of the document is quadratic.
+    if (this.nextCdataEnd !== -1 && this.nextCdataEnd < from) this.nextCdataEnd = this.text.indexOf(']]>', from);
+    return this.nextCdataEnd !== -1 && this.nextCdataEnd < to ? '"]]>" in character data' : undefined;
   }
 
   /** Consumes the markup starting at `lt`; the offset after it, or -1 with `reason` set. */
