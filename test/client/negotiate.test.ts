@@ -157,12 +157,19 @@ describe('Negotiate with message encryption over HTTP', () => {
     }
     expect(items).toBeGreaterThan(10);
 
+    const environment = 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Environment';
+    const created = await session.Create(environment, `<p:Win32_Environment xmlns:p="${environment}"><p:Name>SEALED_TEST</p:Name><p:UserName>&lt;SYSTEM&gt;</p:UserName><p:VariableValue>1</p:VariableValue></p:Win32_Environment>`);
+    expect(created.value).toContain('ResourceCreated');
+    expect((await session.Delete(created.value!)).hr).toBe(0);
+    expect((await session.Get(created.value!)).hr).toBe(0x80338000);
+
     const missing = await session.Get(`${SERVICE}?Name=NoSuchService`);
     expect(missing.hr).toBe(0x80338000);
     expect(session.get_Error().value).toContain('<f:WSManFault');
 
     const wire = relay.sent.join('');
     expect(wire).not.toContain('StopService');
+    expect(wire).not.toContain('SEALED_TEST');
     expect(wire).not.toContain(PASSWORD);
   });
 
