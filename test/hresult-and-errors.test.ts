@@ -73,6 +73,8 @@ describe('error tables', () => {
     expect(winrm.number).toBe(toSigned(0x803380d9));
     expect(wsmanError('ERROR_WINHTTP_TIMEOUT')).toBeInstanceOf(Win32Error);
     expect(wsmanError('DISP_E_TYPEMISMATCH')).toBeInstanceOf(ComError);
+    // SSPI codes are in the same table, so an HRESULT from an NTLM failure has its text.
+    expect(wsmanErrorFromHResult(0x8009030c)).toMatchObject({ code: 'SEC_E_LOGON_DENIED', message: 'The logon attempt failed' });
     const cause = new Error('socket hang up');
     expect(wsmanError('ERROR_WINHTTP_CONNECTION_ERROR', { cause }).cause).toBe(cause);
   });

@@ -3,13 +3,15 @@
  * request (a script that creates no object never pays for it), and the host's checkpoint runs
  * before every request.
  */
+import { errorNamed, plainMessageText } from '../../core/errors/error-table';
 import type { EngineReply, EngineRequest, WireError } from './protocol';
 import type { EngineLink } from './remote-objects';
 import { ChannelClosedError } from './sync-channel';
 import { startEngineThread, type EngineThread } from './engine-thread';
 
-/** RPC_E_DISCONNECTED: what COM reports for an object whose server went away. */
-const DISCONNECTED: WireError = { hresult: 0x80010108, message: 'The object invoked has disconnected from its clients.', source: '', faultXml: '' };
+/** What COM reports for an object whose server went away. */
+const disconnected = errorNamed('RPC_E_DISCONNECTED');
+const DISCONNECTED: WireError = { hresult: disconnected.hresult, message: plainMessageText(disconnected), source: '', faultXml: '' };
 
 export class EngineConnection implements EngineLink {
   #thread: EngineThread | undefined;
