@@ -7,7 +7,7 @@ import { WSManError, wsmanError } from '../errors/wsman-error';
 import type { ClientAuthProvider } from './client-auth';
 import { decodeBody, encodeBody, type BodyCharset } from './body-encoding';
 import { HttpExchange, type HttpConnection, type HttpResponse, type TlsSettings } from './http-exchange';
-import { cannotDecrypt, isEncryptedContentType } from './message-encryption';
+import { cannotDecrypt, isEncryptedContentType, type EncryptedCharset } from './message-encryption';
 
 export const USER_AGENT = 'Microsoft WinRM Client';
 
@@ -56,6 +56,8 @@ function charsetOf(contentType: string | undefined): BodyCharset | undefined {
 export class WSManTransport {
   private readonly exchanger: HttpExchange;
   private readonly charset: BodyCharset;
+  /** The charset as Content-Type and OriginalContent name it. */
+  private readonly charsetLabel: EncryptedCharset;
   /** Connection-bound auth: the connection the handshake authenticated. */
   private authenticated: HttpConnection | undefined;
   /** Connection-bound auth handles one exchange at a time: legs and sequence numbers must not interleave. */
@@ -64,6 +66,7 @@ export class WSManTransport {
   constructor(private readonly settings: TransportSettings) {
     this.exchanger = new HttpExchange(new URL(settings.url), settings.tls, USER_AGENT);
     this.charset = settings.utf16 ? 'utf-16le' : 'utf-8';
+    this.charsetLabel = settings.utf16 ? 'UTF-16' : 'UTF-8';
   }
 
   exchange(envelope: string, options: ExchangeOptions): Promise<SoapReplyText> {
@@ -84,7 +87,7 @@ export class WSManTransport {
     let token = auth.initialToken();
     for (;;) {
       const response = await this.post(payload, this.plainType(), token, options);
-      if (response.status !== 401) return this.interpret(response);
+      if (response.status !== 401) return this.interpretPlain(response);
       token = auth.handleChallenge(challengesOf(response), response.connection);
       if (token === undefined) throw wsmanError('E_ACCESSDENIED');
     }
@@ -119,7 +122,7 @@ export class WSManTransport {
       if (token === undefined) throw wsmanError('E_ACCESSDENIED');
       response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType(), token, options);
     }
-    if (!auth.complete) return this.interpret(response);
+    if (!auth.complete) return this.interpretPlain(response);
     auth.handleAccepted?.(challengesOf(response));
     this.authenticated = response.connection;
     return this.accept(response);
@@ -133,9 +136,9 @@ export class WSManTransport {
   }
 
   private seal(payload: Buffer): { body: Buffer; contentType: string } {
-    const { wrap } = this.settings.auth;
-    if (!wrap) throw wsmanError('ERROR_INTERNAL_ERROR');
-    return wrap.call(this.settings.auth, payload, this.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8');
+    const auth = this.settings.auth;
+    if (!auth.wrap) throw wsmanError('ERROR_INTERNAL_ERROR');
+    return auth.wrap(payload, this.charsetLabel);
   }
 
   /**
@@ -144,14 +147,13 @@ export class WSManTransport {
    * request only.
    */
   private accept(response: HttpResponse): SoapReplyText {
-    if (!this.settings.encrypt || (response.status !== 200 && response.status !== 500)) return this.interpret(response);
-    const { unwrap } = this.settings.auth;
+    if (!this.settings.encrypt || (response.status !== 200 && response.status !== 500)) return this.interpretPlain(response);
+    const contentType = response.headers['content-type'];
+    const auth = this.settings.auth;
     try {
-      if (!unwrap || !isEncryptedContentType(response.headers['content-type'])) {
-        throw cannotDecrypt('the reply is not encrypted');
-      }
-      const { payload, charset } = unwrap.call(this.settings.auth, response.headers['content-type'] ?? '', response.body);
-      return this.interpret({ ...response, body: payload, headers: { ...response.headers, 'content-type': `application/soap+xml;charset=${charset}` } });
+      if (!auth.unwrap || !isEncryptedContentType(contentType)) throw cannotDecrypt('the reply is not encrypted');
+      const { payload, charset } = auth.unwrap(contentType ?? '', response.body);
+      return this.interpret(response.status, `application/soap+xml;charset=${charset}`, payload);
     } catch (error) {
       response.connection.drop();
       this.authenticated = undefined;
@@ -160,7 +162,7 @@ export class WSManTransport {
   }
 
   private plainType(): string {
-    return `application/soap+xml;charset=${this.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8'}`;
+    return `application/soap+xml;charset=${this.charsetLabel}`;
   }
 
   private post(body: Buffer, contentType: string, token: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
@@ -169,18 +171,21 @@ export class WSManTransport {
     return this.exchanger.post(body, headers, options.timeoutMs, options.responseLimit);
   }
 
-  private interpret(response: HttpResponse): SoapReplyText {
-    const { status } = response;
+  private interpretPlain(response: HttpResponse): SoapReplyText {
+    return this.interpret(response.status, response.headers['content-type'], response.body);
+  }
+
+  private interpret(status: number, contentType: string | undefined, body: Buffer): SoapReplyText {
     if (status === 200 || status === 500) {
-      const charset = charsetOf(response.headers['content-type']);
-      if (response.body.length === 0) {
+      const charset = charsetOf(contentType);
+      if (body.length === 0) {
         throw wsmanError(status === 200 ? 'ERROR_WSMAN_HTTP_NO_RESPONSE_DATA' : 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR');
       }
       if (charset === undefined) {
         throw wsmanError(status === 200 ? 'ERROR_WSMAN_HTTP_INVALID_CONTENT_TYPE_IN_RESPONSE_DATA' : 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR');
       }
       try {
-        return { status, text: decodeBody(response.body, charset) };
+        return { status, text: decodeBody(body, charset) };
       } catch (error) {
         throw wsmanError(status === 200 ? 'ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE' : 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR', { cause: error });
       }
