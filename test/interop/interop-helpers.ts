@@ -186,3 +186,54 @@ export function serviceNames(instances: readonly XmlElement[]): string[] {
     return childText(instance, WIN32_SERVICE, 'Name');
   });
 }
+
+/** One step's outcome as the pywinrm driver scripts (pywinrm_client.py, pywinrm_ntlm_client.py) print it. */
+export interface PywinrmReply {
+  readonly ok: boolean;
+  readonly op?: string;
+  readonly action?: string;
+  readonly message_id?: string | null;
+  readonly xml?: string;
+  readonly error_class?: string;
+  readonly error_module?: string;
+  readonly error_message?: string;
+  readonly http_status?: number;
+  readonly fault_xml?: string;
+  readonly messages?: readonly PywinrmReply[];
+}
+
+export interface PywinrmRun {
+  readonly python: string;
+  readonly script: string;
+  /** The JSON job on stdin: credentials, endpoint and `steps`. */
+  readonly job: { readonly steps: readonly unknown[] } & Record<string, unknown>;
+  readonly env: Record<string, string>;
+  readonly timeoutMs: number;
+}
+
+/** Runs a driver script and returns one reply per step; a crash or timeout fails with its output. */
+export async function runPywinrm({ python, script, job, env, timeoutMs }: PywinrmRun): Promise<PywinrmReply[]> {
+  const result = await runProcess(python, [script], {
+    input: JSON.stringify(job),
+    env: clientEnvironment({ PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...env }),
+    timeoutMs,
+  });
+  const name = script.split('/').pop();
+  if (result.timedOut || result.code !== 0) {
+    throw new Error(`${name} ${result.timedOut ? 'timed out' : `exited with ${result.code}`}\n${result.stderr}\n${result.stdout}`);
+  }
+  const output = JSON.parse(result.stdout) as { results: PywinrmReply[] };
+  if (output.results.length !== job.steps.length) throw new Error(`${name} answered ${output.results.length} of ${job.steps.length} steps`);
+  return output.results;
+}
+
+/** A successful reply's envelope, with its Action and its RelatesTo checked against the MessageID pywinrm sent. */
+export function pywinrmEnvelope(reply: PywinrmReply, action: string, options: { emptyBody?: boolean } = {}): Envelope {
+  if (!reply.ok) throw new Error(`expected a reply, got ${reply.error_class}: ${reply.error_message}`);
+  const envelope = readEnvelope(reply.xml!, options);
+  const actionText = headerText(envelope, NS.addressing, 'Action');
+  const relatesTo = headerText(envelope, NS.addressing, 'RelatesTo');
+  if (actionText !== `${action}Response`) throw new Error(`expected ${action}Response, got ${actionText}`);
+  if (relatesTo !== reply.message_id) throw new Error(`RelatesTo ${relatesTo} does not answer ${reply.message_id}`);
+  return envelope;
+}

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTION, NS } from '../../src/core/protocol/namespaces';
-import { child, childElements, textContent } from '../../src/core/protocol/xml';
+import { child, childElements, textContent, type XmlElement } from '../../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
 import {
   CODE_RESOURCE_NOT_FOUND,
@@ -26,8 +26,10 @@ import {
   probe,
   readEnvelope,
   readFaultFacts,
-  runProcess,
   serviceNames,
+  pywinrmEnvelope,
+  runPywinrm,
+  type PywinrmReply,
 } from './interop-helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -67,19 +69,6 @@ function clientMissing(): string | undefined {
   return undefined;
 }
 
-interface Reply {
-  readonly ok: boolean;
-  readonly op?: string;
-  readonly action?: string;
-  readonly message_id?: string | null;
-  readonly xml?: string;
-  readonly error_class?: string;
-  readonly error_message?: string;
-  readonly http_status?: number;
-  readonly fault_xml?: string;
-  readonly messages?: readonly Reply[];
-}
-
 interface Job {
   readonly endpoint: string;
   readonly user?: string;
@@ -106,29 +95,15 @@ describeWithClient('pywinrm over NTLM with message encryption (requests_ntlm, nt
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function run(job: Job): Promise<Reply[]> {
-    const result = await runProcess(PYTHON, [SCRIPT], {
-      input: JSON.stringify({ user: USER, password: PASSWORD, ...job }),
-      env: clientEnvironment({ HOME: root, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', OPENSSL_CONF: openSslConfig }),
-      timeoutMs: PROCESS_TIMEOUT_MS,
-    });
-    if (result.timedOut || result.code !== 0) {
-      throw new Error(`pywinrm_ntlm_client.py ${result.timedOut ? 'timed out' : `exited with ${result.code}`}\n${result.stderr}\n${result.stdout}`);
-    }
-    const output = JSON.parse(result.stdout) as { results: Reply[] };
-    expect(output.results).toHaveLength(job.steps.length);
-    return output.results;
+  function run(job: Job): Promise<PywinrmReply[]> {
+    return runPywinrm({ python: PYTHON, script: SCRIPT, job: { user: USER, password: PASSWORD, ...job }, env: { HOME: root, OPENSSL_CONF: openSslConfig }, timeoutMs: PROCESS_TIMEOUT_MS });
   }
+
 
   const ntlm = (steps: Job['steps']): Job => ({ endpoint: endpoint.url!, steps });
 
-  function payloadOf(reply: Reply, action: string) {
-    if (!reply.ok) throw new Error(`expected a reply, got ${reply.error_class}: ${reply.error_message}`);
-    const envelope = readEnvelope(reply.xml!);
-    expect(headerText(envelope, NS.addressing, 'Action')).toBe(`${action}Response`);
-    expect(headerText(envelope, NS.addressing, 'RelatesTo')).toBe(reply.message_id);
-    return envelope.payload;
-  }
+  const payloadOf = (reply: PywinrmReply, action: string): XmlElement => pywinrmEnvelope(reply, action).payload;
+
 
   it(
     'Identify, Get and Enumerate on one sealed connection',

@@ -20,14 +20,15 @@ import {
   WINRM_CONFIG,
   WMI_CIMV2,
   childText,
-  clientEnvironment,
   describeWithClient,
   headerText,
   probe,
   readEnvelope,
   readFaultFacts,
-  runProcess,
   serviceNames,
+  pywinrmEnvelope,
+  runPywinrm,
+  type PywinrmReply,
 } from './interop-helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -44,20 +45,6 @@ function pywinrmMissing(): string | undefined {
     return `${INSTALL}: ${PYTHON} cannot import winrm (with xmltodict and requests), so pywinrm was not run against the endpoint`;
   }
   return undefined;
-}
-
-interface Reply {
-  readonly ok: boolean;
-  readonly op?: string;
-  readonly action?: string;
-  readonly message_id?: string | null;
-  readonly xml?: string;
-  readonly error_class?: string;
-  readonly error_module?: string;
-  readonly error_message?: string;
-  readonly http_status?: number;
-  readonly fault_xml?: string;
-  readonly messages?: readonly Reply[];
 }
 
 interface Job {
@@ -107,38 +94,21 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function run(job: Job): Promise<Reply[]> {
-    const result = await runProcess(PYTHON, [SCRIPT], {
-      input: JSON.stringify({ user: USER, password: PASSWORD, ...job }),
-      env: clientEnvironment({ HOME: root, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' }),
-      timeoutMs: PROCESS_TIMEOUT_MS,
-    });
-    if (result.timedOut || result.code !== 0) {
-      throw new Error(`pywinrm_client.py ${result.timedOut ? 'timed out' : `exited with ${result.code}`}\n${result.stderr}\n${result.stdout}`);
-    }
-    const output = JSON.parse(result.stdout) as { results: Reply[] };
-    expect(output.results).toHaveLength(job.steps.length);
-    return output.results;
+  function run(job: Job): Promise<PywinrmReply[]> {
+    return runPywinrm({ python: PYTHON, script: SCRIPT, job: { user: USER, password: PASSWORD, ...job }, env: { HOME: root }, timeoutMs: PROCESS_TIMEOUT_MS });
   }
+
 
   const http = (steps: Job['steps']): Job => ({ endpoint: endpoint.url!, transport: 'plaintext', ca: 'ignore', steps });
 
   /** A successful reply: its envelope, with RelatesTo checked against the MessageID pywinrm sent. */
-  function replyOf(reply: Reply, action: string, options: { emptyBody?: boolean } = {}): ReturnType<typeof readEnvelope> {
-    if (!reply.ok) throw new Error(`expected a reply, got ${reply.error_class}: ${reply.error_message}`);
-    const envelope = readEnvelope(reply.xml!, options);
-    expect(headerText(envelope, NS.addressing, 'Action')).toBe(`${action}Response`);
-    expect(headerText(envelope, NS.addressing, 'RelatesTo')).toBe(reply.message_id);
-    return envelope;
-  }
-
   function itemsOf(payload: XmlElement, itemsNamespace: string): XmlElement[] {
     const items = child(payload, itemsNamespace, 'Items');
     return items ? childElements(items) : [];
   }
 
   /** Names of the services an Enumerate/Pull exchange delivered, checking every message on the way. */
-  function enumeratedServices(reply: Reply, options: { optimized: boolean; maxElements?: number }): string[] {
+  function enumeratedServices(reply: PywinrmReply, options: { optimized: boolean; maxElements?: number }): string[] {
     expect(reply.ok).toBe(true);
     const messages = reply.messages!;
     const names: string[] = [];
@@ -146,7 +116,7 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
       const last = index === messages.length - 1;
       if (index === 0) {
         expect(message.action).toBe('Enumerate');
-        const { payload } = replyOf(message, ACTION.enumerate);
+        const { payload } = pywinrmEnvelope(message, ACTION.enumerate);
         expect(payload).toMatchObject({ namespace: NS.enumeration, localName: 'EnumerateResponse' });
         const items = itemsOf(payload, NS.wsman);
         if (!options.optimized) expect(child(payload, NS.wsman, 'Items')).toBeUndefined();
@@ -157,7 +127,7 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
         return;
       }
       expect(message.action).toBe('Pull');
-      const { payload } = replyOf(message, ACTION.pull);
+      const { payload } = pywinrmEnvelope(message, ACTION.pull);
       expect(payload).toMatchObject({ namespace: NS.enumeration, localName: 'PullResponse' });
       const items = itemsOf(payload, NS.enumeration);
       expect(items.length).toBeGreaterThan(0);
@@ -169,8 +139,8 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
     return names;
   }
 
-  function serviceState(reply: Reply): { name: string; state: string; started: string; systemName: string } {
-    const { payload } = replyOf(reply, ACTION.get);
+  function serviceState(reply: PywinrmReply): { name: string; state: string; started: string; systemName: string } {
+    const { payload } = pywinrmEnvelope(reply, ACTION.get);
     expect(payload).toMatchObject({ namespace: WIN32_SERVICE, localName: 'Win32_Service' });
     return {
       name: childText(payload, WIN32_SERVICE, 'Name'),
@@ -180,8 +150,8 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
     };
   }
 
-  function returnValueOf(reply: Reply, method: string): number {
-    const { payload } = replyOf(reply, `${WIN32_SERVICE}/${method}`);
+  function returnValueOf(reply: PywinrmReply, method: string): number {
+    const { payload } = pywinrmEnvelope(reply, `${WIN32_SERVICE}/${method}`);
     expect(payload).toMatchObject({ namespace: WIN32_SERVICE, localName: `${method}_OUTPUT` });
     return Number(childText(payload, WIN32_SERVICE, 'ReturnValue'));
   }
@@ -209,7 +179,7 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
         const [service, config] = await run(http([getService('WinRM'), { op: 'get', resource_uri: WINRM_CONFIG }]));
         expect(serviceState(service)).toEqual({ name: 'WinRM', state: 'Running', started: 'true', systemName: 'WIN-TEST' });
 
-        const { payload } = replyOf(config, ACTION.get);
+        const { payload } = pywinrmEnvelope(config, ACTION.get);
         expect(payload).toMatchObject({ namespace: NS.config, localName: 'Config' });
         expect(childText(payload, NS.config, 'MaxEnvelopeSizekb')).toBe('500');
         const serviceConfig = child(payload, NS.config, 'Service')!;
@@ -254,13 +224,13 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
             { op: 'enumerate', resource_uri: `${WMI_CIMV2}/*`, optimize: true, max_elements: 1000, filter: { dialect: DIALECT.wql, text: query } },
           ]),
         );
-        const everything = itemsOf(replyOf(all.messages![0], ACTION.enumerate).payload, NS.wsman);
+        const everything = itemsOf(pywinrmEnvelope(all.messages![0], ACTION.enumerate).payload, NS.wsman);
         const running = everything.filter((s) => childText(s, WIN32_SERVICE, 'State') === 'Running').map((s) => childText(s, WIN32_SERVICE, 'Name'));
         expect(running.length).toBeGreaterThan(0);
         expect(running.length).toBeLessThan(everything.length);
 
         expect(filtered.messages).toHaveLength(1);
-        const items = itemsOf(replyOf(filtered.messages![0], ACTION.enumerate).payload, NS.wsman);
+        const items = itemsOf(pywinrmEnvelope(filtered.messages![0], ACTION.enumerate).payload, NS.wsman);
         expect(serviceNames(items)).toEqual(running);
         for (const item of items) expect(childElements(item).map((e) => e.localName)).toEqual(['Name', 'State']);
       },
@@ -274,7 +244,7 @@ describeWithClient('pywinrm (Debian python3-winrm) against the embedded endpoint
         const [, , released, stale] = reply.messages!;
         expect(released.action).toBe('Release');
         // WS-Enumeration: the ReleaseResponse message has an empty body.
-        replyOf(released, ACTION.release, { emptyBody: true });
+        pywinrmEnvelope(released, ACTION.release, { emptyBody: true });
 
         expect(stale).toMatchObject({ action: 'Pull', ok: false, error_class: 'WinRMError', http_status: 500 });
         expect(stale.error_message).toContain(`'wsmanfault_code': '${CODE_INVALID_ENUMERATION_CONTEXT}'`);
