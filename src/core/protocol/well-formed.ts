@@ -5,8 +5,12 @@
  * tags balance, names are XML names, attributes are quoted, unique and free of `<`, there is
  * exactly one root, nothing but whitespace, comments and processing instructions outside it,
  * and `]]>` never appears in character data. DOCTYPE is refused outright (no DTDs, no entities).
- * References are checked where they are decoded (xml.ts).
+ * References are checked where they are decoded (xml.ts). Nesting deeper than MAX_DEPTH is
+ * refused, so no reader behind the gate recurses without bound (docs/decisions.md, "XML limits").
  */
+
+/** XmlLite's default MaxElementDepth. */
+export const MAX_DEPTH = 256;
 
 export interface WellFormedError {
   readonly reason: string;
@@ -110,7 +114,10 @@ class Scan {
     }
     const repeated = match[2] === '' ? undefined : repeatedAttribute(match[2]);
     if (repeated !== undefined) return this.refuse(`attribute ${repeated} repeated`);
-    if (match[3] === '') open.push(match[1]);
+    if (match[3] === '') {
+      if (open.length === MAX_DEPTH) return this.refuse(`elements nested deeper than ${MAX_DEPTH} levels`);
+      open.push(match[1]);
+    }
     return START_TAG.lastIndex;
   }
 

@@ -7,7 +7,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { escapeXmlAttribute, escapeXmlText } from '../errors/fault-xml';
 import { NS } from './namespaces';
-import { checkWellFormed } from './well-formed';
+import { checkWellFormed, MAX_DEPTH } from './well-formed';
 
 export interface XmlAttribute {
   readonly prefix: string;
@@ -32,11 +32,40 @@ export interface XmlElement {
   /** Namespace declarations written on this element ('' = default namespace). */
   readonly declarations: ReadonlyMap<string, string>;
   /** Every prefix binding in scope at this element, its own declarations included. */
-  readonly scope: ReadonlyMap<string, string>;
+  readonly scope: NamespaceScope;
   readonly children: readonly XmlNode[];
 }
 
 export type XmlNode = XmlElement | XmlText;
+
+/**
+ * Prefix bindings in scope: an element's own declarations chained to its parent's scope, so that
+ * building a scope costs what the element declares, never a copy of every binding above it (a
+ * copy per element is quadratic in a document of many declarations).
+ */
+export class NamespaceScope {
+  static readonly EMPTY = new NamespaceScope(new Map(), undefined);
+  /** Bindings visible here, counting a re-declared prefix once per declaration (an upper bound). */
+  readonly size: number;
+
+  constructor(
+    private readonly own: ReadonlyMap<string, string>,
+    private readonly parent: NamespaceScope | undefined,
+  ) {
+    this.size = own.size + (parent?.size ?? 0);
+  }
+
+  get(prefix: string): string | undefined {
+    for (let scope: NamespaceScope | undefined = this; scope; scope = scope.parent) {
+      const uri = scope.own.get(prefix);
+      if (uri !== undefined) return uri;
+    }
+    return undefined;
+  }
+}
+
+/** More bindings in scope at one element are refused (docs/decisions.md, "XML limits"); nesting is limited by the gate. */
+export const MAX_BINDINGS_IN_SCOPE = 1024;
 
 /** The input is not well-formed XML, or uses a construct WS-Management forbids. */
 export class XmlSyntaxError extends Error {
@@ -56,6 +85,8 @@ const parser = new XMLParser({
   cdataPropName: '#cdata',
   // No callbacks use the path strings; building them is a third of the parse.
   jPath: false,
+  // The gate refuses deeper documents; the parser's own, lower default must not refuse first.
+  maxNestedTags: MAX_DEPTH + 1,
 });
 
 type RawNode = Record<string, unknown>;
@@ -86,7 +117,7 @@ function splitName(qualifiedName: string): { prefix: string; localName: string }
     : { prefix: qualifiedName.slice(0, colon), localName: qualifiedName.slice(colon + 1) };
 }
 
-function resolvePrefix(prefix: string, scope: ReadonlyMap<string, string>, what: string): string {
+function resolvePrefix(prefix: string, scope: NamespaceScope, what: string): string {
   if (prefix === 'xml') return NS.xml;
   const uri = scope.get(prefix);
   if (uri === undefined) {
@@ -105,7 +136,6 @@ function textOf(raw: RawNode): string | undefined {
   return undefined;
 }
 
-const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map();
 
 function elementName(raw: RawNode): string {
@@ -113,7 +143,7 @@ function elementName(raw: RawNode): string {
   throw new XmlSyntaxError('element without a name');
 }
 
-function buildElement(raw: RawNode, parentScope: ReadonlyMap<string, string>): XmlElement {
+function buildElement(raw: RawNode, parentScope: NamespaceScope): XmlElement {
   const qualifiedName = elementName(raw);
   const rawAttributes = raw[':@'] as Record<string, string> | undefined;
 
@@ -130,9 +160,8 @@ function buildElement(raw: RawNode, parentScope: ReadonlyMap<string, string>): X
   }
   let scope = parentScope;
   if (declarations.size > 0) {
-    const own = new Map(parentScope);
-    for (const [prefix, uri] of declarations) own.set(prefix, uri);
-    scope = own;
+    scope = new NamespaceScope(declarations, parentScope);
+    if (scope.size > MAX_BINDINGS_IN_SCOPE) throw new XmlSyntaxError(`more than ${MAX_BINDINGS_IN_SCOPE} namespace bindings in scope`);
   }
 
   const attributes: XmlAttribute[] = [];
@@ -173,7 +202,7 @@ export function parseXml(text: string): XmlElement {
   // The gate guarantees one root; comments and processing instructions are not in `raw`.
   const root = raw.find((node) => textOf(node) === undefined);
   if (!root) throw new XmlSyntaxError('a document must have exactly one root element');
-  return buildElement(root, EMPTY_SCOPE);
+  return buildElement(root, NamespaceScope.EMPTY);
 }
 
 // ---- reading helpers ---------------------------------------------------------------------------
@@ -225,11 +254,14 @@ function qualified(prefix: string, localName: string): string {
   return prefix === '' ? localName : `${prefix}:${localName}`;
 }
 
-/** Prefixes a subtree uses (names and xsi:type-style QName values) but does not declare itself. */
-function undeclaredPrefixes(element: XmlElement, declaredAbove: ReadonlySet<string>, found: Set<string>): void {
-  const declared = element.declarations.size === 0 ? declaredAbove : new Set([...declaredAbove, ...element.declarations.keys()]);
+/**
+ * Prefixes a subtree uses (names and xsi:type-style QName values) but does not declare itself.
+ * `declared` counts the declarations of each prefix on the path from the subtree's root.
+ */
+function undeclaredPrefixes(element: XmlElement, declared: Map<string, number>, found: Set<string>): void {
+  for (const prefix of element.declarations.keys()) declared.set(prefix, (declared.get(prefix) ?? 0) + 1);
   const use = (prefix: string): void => {
-    if (prefix !== 'xml' && !declared.has(prefix)) found.add(prefix);
+    if (prefix !== 'xml' && !declared.get(prefix)) found.add(prefix);
   };
   use(element.prefix);
   for (const attr of element.attributes) {
@@ -237,6 +269,7 @@ function undeclaredPrefixes(element: XmlElement, declaredAbove: ReadonlySet<stri
     if (attr.localName === 'type' && attr.namespace === NS.xsi && attr.value.includes(':')) use(splitName(attr.value).prefix);
   }
   for (const node of element.children) if (isElement(node)) undeclaredPrefixes(node, declared, found);
+  for (const prefix of element.declarations.keys()) declared.set(prefix, declared.get(prefix)! - 1);
 }
 
 function writeElement(element: XmlElement, extraDeclarations: ReadonlyMap<string, string>, out: string[]): void {
@@ -266,7 +299,7 @@ function writeElement(element: XmlElement, extraDeclarations: ReadonlyMap<string
  */
 export function serializeXml(element: XmlElement): string {
   const needed = new Set<string>();
-  undeclaredPrefixes(element, new Set(), needed);
+  undeclaredPrefixes(element, new Map(), needed);
   const extra = new Map<string, string>();
   for (const prefix of needed) {
     const uri = element.scope.get(prefix);
