@@ -32,7 +32,7 @@ import {
 } from './cim-types';
 import { CimValueError, parseCimText, sameKeyValue, sameReference, sameValue, scalarText, valueFromJson, valueFromTexts, valueToJson } from './cim-values';
 import { defaultMachineName, MachineSnapshot } from './machine-instances';
-import { compileExpressionFor, compileWql, equalityExpression, parseWql, WqlError } from './wql';
+import { compileExpressionFor, compileWql, equalityExpression, parseWql, WqlError, type CompiledWql } from './wql';
 
 /** `<repo>/data/cim`, the same from src/server/cim (ts-node, jest) and dist/server/cim (built). */
 export const DEFAULT_CIM_DATA_DIR = path.join(__dirname, '..', '..', '..', 'data', 'cim');
@@ -80,6 +80,9 @@ export const CIM_ERRORS = {
 } as const;
 
 const CIM_NAMESPACE_SELECTOR = '__cimnamespace';
+
+/** The longest a WQL evaluation runs before it lets other work in. */
+const QUERY_SLICE_MS = 10;
 
 function fail(name: string, detail: string | Error): WSManError {
   return wsmanError(name, { cause: detail instanceof Error ? detail : new Error(detail) });
@@ -374,14 +377,47 @@ export class CimStore {
     return [...this.instancesOf(this.state(className))];
   }
 
-  /** Runs a WQL SELECT; any problem with the query is ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER. */
+  /** Runs a WQL SELECT at once; any problem with the query is ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER. */
   query(wql: string): WqlResult {
+    const { state, compiled } = this.compileQuery(wql);
+    return { className: state.def.name, instances: this.instancesOf(state).filter(compiled.matches), properties: compiled.properties };
+  }
+
+  /**
+   * Runs a WQL SELECT in slices of at most QUERY_SLICE_MS, letting other requests in between; past
+   * `deadline` (Date.now() time, the request's OperationTimeout) it stops with
+   * ERROR_WSMAN_OPERATION_TIMEDOUT, so no query holds the endpoint however large the store or
+   * costly the WHERE clause.
+   */
+  async queryInSlices(wql: string, deadline: number): Promise<WqlResult> {
+    const { state, compiled } = this.compileQuery(wql);
+    const candidates = [...this.instancesOf(state)];
+    const instances: CimInstance[] = [];
+    let sliceEnd = Date.now() + QUERY_SLICE_MS;
+    const pause = async (): Promise<void> => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (Date.now() >= deadline) throw wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT');
+      sliceEnd = Date.now() + QUERY_SLICE_MS;
+    };
+    for (const instance of candidates) {
+      const steps = compiled.steps(instance);
+      let step = steps.next();
+      while (!step.done) {
+        if (Date.now() >= sliceEnd) await pause();
+        step = steps.next();
+      }
+      if (step.value) instances.push(instance);
+      if (Date.now() >= sliceEnd) await pause();
+    }
+    return { className: state.def.name, instances, properties: compiled.properties };
+  }
+
+  private compileQuery(wql: string): { state: ClassState; compiled: CompiledWql } {
     try {
       const parsed = parseWql(wql);
       const state = this.classes.get(parsed.className.toLowerCase());
       if (!state) throw new WqlError('class', `Class: ${parsed.className}.`, parsed.classPosition);
-      const compiled = compileWql(parsed, state.def);
-      return { className: state.def.name, instances: this.instancesOf(state).filter(compiled.matches), properties: compiled.properties };
+      return { state, compiled: compileWql(parsed, state.def) };
     } catch (error) {
       if (error instanceof WqlError) throw fail(CIM_ERRORS.invalidFilter, error);
       throw error;

@@ -347,21 +347,98 @@ export function parseWql(text: string): WqlQuery {
 
 // ---- LIKE ----
 
-const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
-const escapeRegex = (text: string): string => text.replace(REGEX_SPECIAL, '\\$&');
+/** One pattern element: `%` (any run), `_` (any one character), a set, or a literal character. */
+type LikeToken =
+  | { readonly kind: 'run' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'set'; readonly negated: boolean; readonly ranges: readonly (readonly [string, string])[] }
+  | { readonly kind: 'char'; readonly upper: string };
+
+/** Steps of a LIKE comparison between two yields of its evaluation. */
+export const LIKE_STEPS_PER_YIELD = 1 << 16;
+
+/** Case folding as RegExp's `i` flag without `u`: per UTF-16 unit, upper case when that is one unit. */
+function fold(c: string): string {
+  const upper = c.toUpperCase();
+  return upper.length === 1 ? upper : c;
+}
+
+function inSet(token: Extract<LikeToken, { kind: 'set' }>, c: string): boolean {
+  const candidates = [c, fold(c), c.toLowerCase()];
+  const hit = token.ranges.some(([low, high]) => candidates.some((x) => x.length === 1 && x >= low && x <= high));
+  return hit !== token.negated;
+}
 
 /**
- * WQL LIKE as a RegExp: `%` any run, `_` one character, `[abc]`, `[a-z]`, `[^a]` sets (a `]`
- * right after the opening bracket is literal, so `[%]` and `[]]` escape). Matches without case.
+ * A compiled WQL LIKE pattern. Matching is the greedy wildcard walk that returns only to the
+ * last `%` (linear memory, at most text × pattern steps, never a backtracking explosion), and it
+ * yields every LIKE_STEPS_PER_YIELD steps so a long comparison can share the event loop.
  */
-export function likePattern(pattern: string, position = 0): RegExp {
-  let source = '';
+export class LikeMatcher {
+  constructor(private readonly tokens: readonly LikeToken[]) {}
+
+  /** The whole comparison at once. */
+  test(text: string): boolean {
+    const steps = this.steps(text);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  *steps(text: string): Generator<void, boolean, void> {
+    const { tokens } = this;
+    let t = 0;
+    let p = 0;
+    let star = -1;
+    let mark = 0;
+    let budget = LIKE_STEPS_PER_YIELD;
+    while (t < text.length) {
+      if (--budget === 0) {
+        yield;
+        budget = LIKE_STEPS_PER_YIELD;
+      }
+      const token = tokens[p];
+      if (token?.kind === 'run') {
+        star = p++;
+        mark = t;
+      } else if (token !== undefined && this.one(token, text.charAt(t))) {
+        t++;
+        p++;
+      } else if (star !== -1) {
+        p = star + 1;
+        t = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (tokens[p]?.kind === 'run') p++;
+    return p === tokens.length;
+  }
+
+  private one(token: Exclude<LikeToken, { kind: 'run' }>, c: string): boolean {
+    switch (token.kind) {
+      case 'any':
+        return true;
+      case 'char':
+        return fold(c) === token.upper;
+      case 'set':
+        return inSet(token, c);
+    }
+  }
+}
+
+/**
+ * WQL LIKE: `%` any run, `_` one character, `[abc]`, `[a-z]`, `[^a]` sets (a `]` right after the
+ * opening bracket is literal, so `[%]` and `[]]` escape). Matches without case.
+ */
+export function likePattern(pattern: string, position = 0): LikeMatcher {
+  const tokens: LikeToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern.charAt(i);
     if (c === '%') {
-      source += '.*';
+      if (tokens[tokens.length - 1]?.kind !== 'run') tokens.push({ kind: 'run' });
     } else if (c === '_') {
-      source += '.';
+      tokens.push({ kind: 'any' });
     } else if (c === '[') {
       let j = i + 1;
       let negated = false;
@@ -369,39 +446,57 @@ export function likePattern(pattern: string, position = 0): RegExp {
         negated = true;
         j++;
       }
-      const members: string[] = [];
+      const ranges: [string, string][] = [];
       let first = true;
       while (j < pattern.length && (pattern.charAt(j) !== ']' || first)) {
         const low = pattern.charAt(j);
         if (pattern.charAt(j + 1) === '-' && j + 2 < pattern.length && pattern.charAt(j + 2) !== ']') {
           const high = pattern.charAt(j + 2);
           if (high < low) throw new WqlError('syntax', `Reversed range "${low}-${high}" in LIKE pattern.`, position);
-          members.push(`${escapeRegex(low)}-${escapeRegex(high)}`);
+          ranges.push([low, high]);
           j += 3;
         } else {
-          members.push(escapeRegex(low));
+          ranges.push([low, low]);
           j++;
         }
         first = false;
       }
       if (j >= pattern.length) throw new WqlError('syntax', 'Unterminated "[" in LIKE pattern.', position);
-      source += `[${negated ? '^' : ''}${members.join('')}]`;
+      tokens.push({ kind: 'set', negated, ranges });
       i = j;
     } else {
-      source += escapeRegex(c);
+      tokens.push({ kind: 'char', upper: fold(c) });
     }
   }
-  return new RegExp(`^${source}$`, 'is');
+  return new LikeMatcher(tokens);
 }
 
 // ---- binding and evaluation ----
 
 export type InstancePredicate = (instance: CimInstance) => boolean;
 
+/** A WHERE clause evaluated step by step: it yields while a long comparison runs. */
+export type SteppedPredicate = (instance: CimInstance) => Generator<void, boolean, void>;
+
 export interface CompiledWql {
   /** Schema spellings of the projection, or '*'. */
   readonly properties: string[] | '*';
   readonly matches: InstancePredicate;
+  readonly steps: SteppedPredicate;
+}
+
+function* everything(): Generator<void, boolean, void> {
+  return true;
+}
+
+/** Runs a stepped evaluation to its end. */
+function completed(predicate: SteppedPredicate): InstancePredicate {
+  return (instance) => {
+    const steps = predicate(instance);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  };
 }
 
 function bindProperty(classDef: CimClassDef, property: WqlProperty): CimPropertyDef {
@@ -501,36 +596,44 @@ function noArray(property: CimPropertyDef, position: number): void {
   if (property.type === 'reference') throw new WqlError('type', `Reference property ${property.name} cannot be compared in WHERE.`, position);
 }
 
-function compileExpression(classDef: CimClassDef, expression: WqlExpression): InstancePredicate {
+function compileExpression(classDef: CimClassDef, expression: WqlExpression): SteppedPredicate {
   switch (expression.kind) {
     case 'and': {
       const left = compileExpression(classDef, expression.left);
       const right = compileExpression(classDef, expression.right);
-      return (instance) => left(instance) && right(instance);
+      return function* (instance) {
+        return (yield* left(instance)) && (yield* right(instance));
+      };
     }
     case 'or': {
       const left = compileExpression(classDef, expression.left);
       const right = compileExpression(classDef, expression.right);
-      return (instance) => left(instance) || right(instance);
+      return function* (instance) {
+        return (yield* left(instance)) || (yield* right(instance));
+      };
     }
     case 'not': {
       const operand = compileExpression(classDef, expression.operand);
-      return (instance) => !operand(instance);
+      return function* (instance) {
+        return !(yield* operand(instance));
+      };
     }
     case 'isNull': {
       const property = bindProperty(classDef, expression.property);
       const wantNull = !expression.negated;
-      return (instance) => ((instance.properties.get(property.name) ?? null) === null) === wantNull;
+      return function* (instance) {
+        return ((instance.properties.get(property.name) ?? null) === null) === wantNull;
+      };
     }
     case 'like': {
       const property = bindProperty(classDef, expression.property);
       noArray(property, expression.property.position);
-      const regex = likePattern(expression.pattern, expression.patternPosition);
+      const matcher = likePattern(expression.pattern, expression.patternPosition);
       const negated = expression.negated;
-      return (instance) => {
+      return function* (instance) {
         const value = scalarOf(instance, property);
         if (value === null) return false;
-        return regex.test(scalarText(value)) !== negated;
+        return (yield* matcher.steps(scalarText(value))) !== negated;
       };
     }
     case 'compare': {
@@ -540,10 +643,12 @@ function compileExpression(classDef: CimClassDef, expression: WqlExpression): In
       if (literal.kind === 'null') {
         if (operator !== '=' && operator !== '<>') throw new WqlError('syntax', `NULL cannot be used with ${operator}.`, literal.position);
         const wantNull = operator === '=';
-        return (instance) => ((instance.properties.get(property.name) ?? null) === null) === wantNull;
+        return function* (instance) {
+          return ((instance.properties.get(property.name) ?? null) === null) === wantNull;
+        };
       }
       const constant = convertLiteral(property, literal);
-      return (instance) => {
+      return function* (instance) {
         const value = scalarOf(instance, property);
         return value !== null && test(operator, compareScalars(property, value, constant));
       };
@@ -565,7 +670,8 @@ export function compileWql(query: WqlQuery, classDef: CimClassDef): CompiledWql 
     }
     properties = names;
   }
-  return { properties, matches: query.where ? compileExpression(classDef, query.where) : () => true };
+  const steps: SteppedPredicate = query.where ? compileExpression(classDef, query.where) : everything;
+  return { properties, matches: completed(steps), steps };
 }
 
 /** The `Prop = 'value' AND …` expression a SelectorFilter stands for. */
@@ -584,5 +690,5 @@ export function equalityExpression(pairs: readonly { readonly name: string; read
 }
 
 export function compileExpressionFor(classDef: CimClassDef, expression: WqlExpression | undefined): InstancePredicate {
-  return expression ? compileExpression(classDef, expression) : () => true;
+  return expression ? completed(compileExpression(classDef, expression)) : () => true;
 }

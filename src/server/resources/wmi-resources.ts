@@ -13,7 +13,7 @@ import { CimStore } from '../cim/cim-store';
 import { instanceXml, methodOutputXml, resourceReferenceOf } from '../cim/cim-xml';
 import { isClassOf, type CimInstance, type PropertyTexts, type Selector } from '../cim/cim-types';
 import type { WSManRequest } from '../service/wsman-request';
-import type { AssociationFilter, CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
+import type { Answer, AssociationFilter, CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
 
 const CIMV2_PREFIX = `${WMI_URI_PREFIX}root/cimv2/`;
 
@@ -98,7 +98,7 @@ export class WmiResources implements ResourceProvider {
     this.store.delete(className, request.selectors);
   }
 
-  enumerate(request: WSManRequest, filter: EnumerationFilter): EnumerationItem[] {
+  enumerate(request: WSManRequest, filter: EnumerationFilter): Answer<EnumerationItem[]> {
     const { className } = this.target(request, filter.kind === 'wql' || filter.kind === 'association');
     if (request.selectors.length > 0) throw wsmanError('ERROR_WSMAN_INVALID_SELECTORS');
     switch (filter.kind) {
@@ -106,16 +106,19 @@ export class WmiResources implements ResourceProvider {
         return this.items(this.store.enumerate(className), '*');
       case 'selector':
         return this.items(this.store.selectByFilter(className, filter.selectors), '*');
-      case 'wql': {
-        const result = this.store.query(filter.query);
-        if (className !== '*' && result.className.toLowerCase() !== className.toLowerCase()) {
-          throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
-        }
-        return this.items(result.instances, result.properties);
-      }
+      case 'wql':
+        return this.queryItems(className, filter.query, Date.now() + request.operationTimeoutMs);
       case 'association':
         return this.associationItems(className, filter);
     }
+  }
+
+  private async queryItems(className: string, query: string, deadline: number): Promise<EnumerationItem[]> {
+    const result = await this.store.queryInSlices(query, deadline);
+    if (className !== '*' && result.className.toLowerCase() !== className.toLowerCase()) {
+      throw wsmanError('ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER');
+    }
+    return this.items(result.instances, result.properties);
   }
 
   /**
