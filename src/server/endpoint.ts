@@ -3,7 +3,8 @@
  * README's main job and of the client tests.
  */
 import 'reflect-metadata';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileDurably } from './durable-file';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -81,10 +82,7 @@ function readSavedConfig(dataDir: string | undefined): Record<string, string> {
 
 function saveConfig(dataDir: string | undefined, config: WinRMConfig): void {
   if (!dataDir) return;
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, CONFIG_FILE);
-  writeFileSync(`${file}.tmp`, JSON.stringify(config.changedValues(), null, 2));
-  renameSync(`${file}.tmp`, file);
+  writeFileDurably(join(dataDir, CONFIG_FILE), JSON.stringify(config.changedValues(), null, 2));
 }
 
 function urlOf(transport: 'http' | 'https', host: string, port: number): string {
@@ -121,7 +119,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     osVersion: OS_VERSION,
     config,
     listeners,
-    saveConfig: () => saveConfig(options.dataDir, config),
+    saveConfig: (next) => saveConfig(options.dataDir, next),
   };
   const cimStore = CimStore.load({
     machineName,

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileDurably } from '../durable-file';
 import { findProperty, type CimClassDef, type CimInstance, type CimPropertyDef, type CimReference, type CimValue } from './cim-types';
 import { CimValueError, valueFromJson, valueToJson } from './cim-values';
 
@@ -123,13 +124,5 @@ function instanceJson(instance: CimInstance): Record<string, unknown> {
  * old one, so a crash or a failed write leaves the previous file whole.
  */
 export function writeInstanceFileAtomic(file: string, instances: readonly CimInstance[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(temporary, JSON.stringify(instances.map(instanceJson), null, 2) + '\n', 'utf8');
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileDurably(file, JSON.stringify(instances.map(instanceJson), null, 2) + '\n');
 }

@@ -455,6 +455,16 @@ export class CimStore {
    * read-only properties may appear (a Get-modify-Put round trip) but must not change.
    */
   put(className: string, selectors: readonly Selector[], values: PropertyTexts): CimInstance {
+    const staged = this.stagePut(className, selectors, values);
+    staged.commit();
+    return staged.instance;
+  }
+
+  /**
+   * A Put checked and computed but not made: `commit` saves (when persisting) and then swaps the
+   * instance in; until then nothing has changed, so a reply that cannot be sent costs nothing.
+   */
+  stagePut(className: string, selectors: readonly Selector[], values: PropertyTexts): { instance: CimInstance; commit(): void } {
     const state = this.mutableState(className);
     const { instance, index } = this.locate(state, selectors);
     const properties = new Map(instance.properties);
@@ -469,8 +479,15 @@ export class CimStore {
       }
     }
     const updated: CimInstance = { className: state.def.name, properties };
-    this.commit(state, state.instances.map((existing, i) => (i === index ? updated : existing)));
-    return updated;
+    return {
+      instance: updated,
+      commit: () => {
+        // Found again by identity: another request may have changed the class since.
+        const current = state.instances[index] === instance ? index : state.instances.indexOf(instance);
+        if (current === -1) throw fail(CIM_ERRORS.instanceNotFound, 'the instance changed while the Put was answered');
+        this.commit(state, state.instances.map((existing, i) => (i === current ? updated : existing)));
+      },
+    };
   }
 
   /** Adds an instance; every key must be given. Properties left out are null. */

@@ -1,7 +1,8 @@
 /**
  * The endpoint's `winrm/config` tree in the Windows schema (cfg: namespace), with the values of
- * a Windows Server 2012 R2+ host (wire.md §3.9). Get renders a subtree; Put validates a whole
- * change first and only then applies it, so a refused Put changes nothing.
+ * a Windows Server 2012 R2+ host (wire.md §3.9). Get renders a subtree; a Put is validated whole
+ * into a new config, which the caller makes durable and only then adopts: a refused or unsaved
+ * Put changes nothing.
  */
 import { wsmanError } from '../../core/errors/wsman-error';
 import { escapeXmlText } from '../../core/errors/fault-xml';
@@ -212,10 +213,10 @@ export class WinRMConfig {
   }
 
   /**
-   * Applies a Put body to the addressed subtree: only the elements present change. Everything is
-   * checked before anything is written.
+   * The config a Put body would make of this one (only the elements present change); this one
+   * stays as it is. Everything is checked first.
    */
-  put(suffix: string, body: XmlElement | undefined): void {
+  withPut(suffix: string, body: XmlElement | undefined): WinRMConfig {
     const path = CONFIG_RESOURCES[suffix];
     const node = groupAt(path);
     if (!body || body.namespace !== NS.config || body.localName.toLowerCase() !== node.name.toLowerCase()) {
@@ -223,7 +224,15 @@ export class WinRMConfig {
     }
     const changes = new Map<ConfigPath, string>();
     this.collect(node, path, body, changes);
-    for (const [key, value] of changes) this.values.set(key, value);
+    const next = new WinRMConfig();
+    for (const [key, value] of this.values) next.values.set(key, value);
+    for (const [key, value] of changes) next.values.set(key, value);
+    return next;
+  }
+
+  /** Takes over every value of `other` (a config made by withPut, once it is durable). */
+  adopt(other: WinRMConfig): void {
+    for (const [key, value] of other.values) this.values.set(key, value);
   }
 
   private collect(node: Group, path: readonly string[], element: XmlElement, changes: Map<ConfigPath, string>): void {

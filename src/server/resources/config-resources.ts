@@ -9,7 +9,7 @@ import { NS } from '../../core/protocol/namespaces';
 import { WinRMConfig } from '../config/winrm-config';
 import { EndpointState, type ListenerInfo } from '../service/endpoint-state';
 import type { WSManRequest } from '../service/wsman-request';
-import type { CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
+import type { CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider, StagedChange } from './resource-provider';
 
 const LISTENER_URI = `${NS.config}/listener`;
 
@@ -41,10 +41,16 @@ export class ConfigResources implements ResourceProvider {
     return this.state.config.render(this.configSuffix(request));
   }
 
-  put(request: WSManRequest): string {
+  put(request: WSManRequest): StagedChange {
     const suffix = this.configSuffix(request);
-    this.state.config.put(suffix, request.body);
-    return this.state.config.render(suffix);
+    const next = this.state.config.withPut(suffix, request.body);
+    return {
+      body: next.render(suffix),
+      commit: () => {
+        this.state.saveConfig(next);
+        this.state.config.adopt(next);
+      },
+    };
   }
 
   create(): CreatedResource {

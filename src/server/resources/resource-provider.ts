@@ -52,6 +52,16 @@ export interface AssociationFilter {
 /** Providers may answer at once or later; the service bounds the wait by OperationTimeout. */
 export type Answer<T> = T | Promise<T>;
 
+/**
+ * A change checked and answered but not yet made. The service commits it only once the reply is
+ * known to fit and the request is still in time; `commit` makes it durable before it goes live.
+ */
+export interface StagedChange {
+  /** The reply body (the resource as it will be). */
+  readonly body: string;
+  commit(): void;
+}
+
 export interface CreatedResource {
   readonly reference: ResourceReference;
 }
@@ -62,7 +72,7 @@ export interface ResourceProvider {
   /** Set when faults of this provider nest in f:ProviderFault, as WMI's do. */
   readonly providerInfo?: ProviderInfo;
   get(request: WSManRequest): Answer<string>;
-  put(request: WSManRequest): Answer<string>;
+  put(request: WSManRequest): Answer<StagedChange>;
   create(request: WSManRequest): Answer<CreatedResource>;
   delete(request: WSManRequest): Answer<void>;
   enumerate(request: WSManRequest, filter: EnumerationFilter): Answer<EnumerationItem[]>;

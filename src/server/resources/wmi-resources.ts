@@ -13,7 +13,7 @@ import { CimStore } from '../cim/cim-store';
 import { instanceXml, methodOutputXml, resourceReferenceOf } from '../cim/cim-xml';
 import { isClassOf, type CimInstance, type PropertyTexts, type Selector } from '../cim/cim-types';
 import type { WSManRequest } from '../service/wsman-request';
-import type { Answer, AssociationFilter, CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
+import type { Answer, AssociationFilter, CreatedResource, StagedChange, EnumerationFilter, EnumerationItem, ResourceProvider } from './resource-provider';
 
 const CIMV2_PREFIX = `${WMI_URI_PREFIX}root/cimv2/`;
 
@@ -71,7 +71,7 @@ export class WmiResources implements ResourceProvider {
     return `<w:XmlFragment>${inner}</w:XmlFragment>`;
   }
 
-  put(request: WSManRequest): string {
+  put(request: WSManRequest): StagedChange {
     const { className, classUri } = this.target(request);
     const body = request.body;
     let texts: PropertyTexts;
@@ -83,7 +83,8 @@ export class WmiResources implements ResourceProvider {
     } else {
       texts = propertyTexts(this.classElement(body, classUri, className));
     }
-    return this.xmlOf(this.store.put(className, request.selectors, texts));
+    const staged = this.store.stagePut(className, request.selectors, texts);
+    return { body: this.xmlOf(staged.instance), commit: () => staged.commit() };
   }
 
   create(request: WSManRequest): CreatedResource {

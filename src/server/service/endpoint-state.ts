@@ -16,8 +16,8 @@ export interface EndpointState {
   readonly config: WinRMConfig;
   /** Filled in once the listeners are bound (ports may be chosen by the OS). */
   readonly listeners: ListenerInfo[];
-  /** Keeps configuration changes (a data directory) — called after every successful Put. */
-  saveConfig(): void;
+  /** Makes a changed configuration durable (a data directory) before it goes live; throws when it cannot. */
+  saveConfig(config: WinRMConfig): void;
 }
 
 export const EndpointState = Symbol.for('wsman-automation.server.EndpointState');

@@ -34,6 +34,12 @@ export interface CallerContext {
 }
 
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
+/** One request's run against its OperationTimeout. */
+interface Operation {
+  /** Set when the timeout fault has gone out: the request may no longer change anything. */
+  expired: boolean;
+}
+
 const ENUMERATION_MODES: Readonly<Record<string, EnumerationMode>> = {
   EnumerateEPR: 'references',
   EnumerateObjectAndEPR: 'objectsAndReferences',
@@ -78,7 +84,7 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout(this.dispatch(request, provider, caller), request.operationTimeoutMs);
+      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs);
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider?.providerInfo);
@@ -124,13 +130,18 @@ export class WSManService {
     return this.state.config.number('Service/EnumerationTimeoutms');
   }
 
-  private async withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  /** Runs `work`, failing with the timeout fault at `timeoutMs`; `operation.expired` tells late work not to change anything. */
+  private async withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const operation: Operation = { expired: false };
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT')), timeoutMs);
+      timer = setTimeout(() => {
+        operation.expired = true;
+        reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
+      }, timeoutMs);
     });
     try {
-      return await Promise.race([work, timeout]);
+      return await Promise.race([work(operation), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -163,7 +174,7 @@ export class WSManService {
     return envelope;
   }
 
-  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext): Promise<string> {
+  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<string> {
     if (request.action === ACTION.pull) return this.pull(request, caller);
     if (request.action === ACTION.release) return this.release(request, caller);
     if (!provider) throw wsmanError('ERROR_WSMAN_INVALID_RESOURCE_URI');
@@ -172,9 +183,12 @@ export class WSManService {
       case ACTION.get:
         return this.reply(request, response, await this.fromProvider(() => provider.get(request)), caller);
       case ACTION.put: {
-        const body = await this.fromProvider(() => provider.put(request));
-        this.state.saveConfig();
-        return this.reply(request, response, body, caller);
+        // Nothing changes until the reply is known to fit and the request is still in time.
+        const staged = await this.fromProvider(() => provider.put(request));
+        const envelope = this.reply(request, response, staged.body, caller);
+        if (operation.expired) throw wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT');
+        await this.fromProvider(() => staged.commit());
+        return envelope;
       }
       case ACTION.create: {
         const created = await this.fromProvider(() => provider.create(request));
