@@ -8,7 +8,7 @@ import type { WSManError } from '../errors/wsman-error';
 import { errorNamed } from '../errors/error-table';
 import { buildResponseEnvelope } from './envelope';
 import { FAULT_ACTION, FAULT_DETAIL_PREFIX, NS, PREFIX, type NamespaceKey } from './namespaces';
-import { attribute, child, resolveQName, serializeXml, textContent, type XmlElement } from './xml';
+import { attribute, child, childElements, isNil, resolveQName, serializeXml, textContent, type XmlElement } from './xml';
 
 type SoapCode = 'Sender' | 'Receiver' | 'MustUnderstand' | 'VersionMismatch';
 
@@ -153,11 +153,15 @@ export interface ParsedFault {
   /** `{namespace}local` of the first subcode, if any. */
   readonly subcode?: { readonly namespace: string; readonly localName: string };
   readonly reason: string;
-  /** The number the COM layer reports: WSManFault/@Code, MSFT_WmiError error_Code, HRESULT_FROM_WIN32 for Win32 codes. */
+  /**
+   * The failure the detail names: WSManFault/@Code, MSFT_WmiError error_Code (HRESULT_FROM_WIN32
+   * for Win32 codes), a CIM_Error's CIMStatusCode where it maps; undefined when the detail has no
+   * usable code (then hresultOfFault gives the code of the fault itself).
+   */
   readonly hresult: number | undefined;
-  /** f:WSManFault's message text (innermost provider message when nested), else the Reason. */
+  /** f:WSManFault's message text (innermost provider message when nested), else the CIM error's Message, else the Reason; may be ''. */
   readonly message: string;
-  /** The detail element Session.Error shows: f:WSManFault or p:MSFT_WmiError as standalone XML. */
+  /** The detail element Session.Error shows: f:WSManFault, or the CIM error (p:MSFT_WmiError, p:CIM_Error) as standalone XML. */
   readonly faultXml: string;
 }
 
@@ -187,8 +191,62 @@ function innermostMessage(message: XmlElement): string {
   return innerMessage ? innermostMessage(innerMessage) : textContent(providerFault).trim();
 }
 
-function codeToHResult(code: number): number {
-  return code > 0 && code < 0x10000 ? HRESULT_FROM_WIN32(code) : toUnsigned(code);
+/**
+ * A Code/error_Code text as a failure HRESULT (Win32 codes through HRESULT_FROM_WIN32); undefined
+ * for what cannot name a failure: no text, not a number (decimal, or 0x… as some servers write it),
+ * 0, outside 32 bits, or a success code.
+ */
+function failureHResult(text: string | undefined): number | undefined {
+  const trimmed = text?.trim() ?? '';
+  if (!/^(-?\d{1,10}|0[xX][0-9a-fA-F]{1,8})$/.test(trimmed)) return undefined;
+  const code = Number(trimmed);
+  if (code === 0 || code < -0x80000000 || code > 0xffffffff) return undefined;
+  const hresult = code > 0 && code < 0x10000 ? HRESULT_FROM_WIN32(code) : toUnsigned(code);
+  return hresult >= 0x80000000 ? hresult : undefined;
+}
+
+/**
+ * CIMStatusCode (DSP0200) → the WinRM error of the fault the WS-CIM binding (DSP0227) answers it
+ * with; codes without a WS-Management counterpart (CIM_ERR_FAILED, SERVER_IS_SHUTTING_DOWN …) map to none.
+ */
+const CIM_STATUS_ERRORS: Readonly<Record<number, string>> = {
+  2: 'E_ACCESSDENIED',
+  3: 'ERROR_WSMAN_RESOURCE_NOT_FOUND',
+  4: 'ERROR_WSMAN_INVALID_PARAMETER',
+  5: 'ERROR_WSMAN_RESOURCE_NOT_FOUND',
+  6: 'ERROR_WSMAN_RESOURCE_NOT_FOUND',
+  7: 'ERROR_WSMAN_ACTION_NOT_SUPPORTED',
+  11: 'ERROR_WSMAN_ALREADY_EXISTS',
+  14: 'ERROR_WSMAN_ENUMERATE_FILTER_DIALECT_REQUESTED_UNAVAILABLE',
+  15: 'ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER',
+  16: 'ERROR_WSMAN_ACTION_NOT_SUPPORTED',
+  17: 'ERROR_WSMAN_ACTION_NOT_SUPPORTED',
+  21: 'ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT',
+};
+
+/** The cimbinding namespace without its suffix: Windows writes `.xsd`, OMI's detail sometimes `.xml`. */
+const CIM_BINDING_BASE = NS.cimBinding.replace(/\.xsd$/, '');
+
+/** A CIM error instance in s:Detail: MSFT_WmiError (Windows) or any class flagged IsCIM_Error / named CIM_Error (OMI). */
+function cimErrorIn(detail: XmlElement): XmlElement | undefined {
+  return childElements(detail).find(
+    (element) =>
+      (element.namespace === NS.wmiError && element.localName === 'MSFT_WmiError') ||
+      element.localName === 'CIM_Error' ||
+      element.attributes.some((a) => a.localName === 'IsCIM_Error' && a.namespace.startsWith(CIM_BINDING_BASE) && a.value.trim() === 'true'),
+  );
+}
+
+function cimErrorHResult(error: XmlElement): number | undefined {
+  const property = (name: string): string | undefined => {
+    const element = child(error, error.namespace, name);
+    return element && !isNil(element) ? textContent(element) : undefined;
+  };
+  const direct = failureHResult(property('error_Code'));
+  if (direct !== undefined) return direct;
+  const status = property('CIMStatusCode')?.trim();
+  const name = status !== undefined && /^\d{1,5}$/.test(status) ? CIM_STATUS_ERRORS[Number(status)] : undefined;
+  return name ? errorNamed(name).hresult : undefined;
 }
 
 /** Reads an s:Fault element as pypsrp and Windows do: WSManFault Code, else MSFT_WmiError, else none. */
@@ -202,25 +260,22 @@ export function readFault(fault: XmlElement): ParsedFault {
   const reason = reasonText ? textContent(reasonText).trim() : '';
   const detail = child(fault, NS.soap, 'Detail');
   const wsmanFault = detail ? child(detail, NS.wsmanFault, 'WSManFault') : undefined;
-  const wmiError = detail ? child(detail, NS.wmiError, 'MSFT_WmiError') : undefined;
+  const cimError = detail && !wsmanFault ? cimErrorIn(detail) : undefined;
 
   let hresult: number | undefined;
   let message = reason;
   let faultXml = '';
   if (wsmanFault) {
-    const code = Number(attribute(wsmanFault, 'Code'));
-    hresult = Number.isFinite(code) && attribute(wsmanFault, 'Code') !== undefined ? codeToHResult(code) : undefined;
+    hresult = failureHResult(attribute(wsmanFault, 'Code'));
     const messageElement = child(wsmanFault, NS.wsmanFault, 'Message');
     const text = messageElement ? innermostMessage(messageElement) : '';
     if (text !== '') message = text;
     faultXml = serializeXml(wsmanFault);
-  } else if (wmiError) {
-    const errorCode = child(wmiError, NS.wmiError, 'error_Code');
-    const code = errorCode ? Number(textContent(errorCode).trim()) : NaN;
-    hresult = Number.isFinite(code) ? codeToHResult(code) : undefined;
-    const messageElement = child(wmiError, NS.wmiError, 'Message');
+  } else if (cimError) {
+    hresult = cimErrorHResult(cimError);
+    const messageElement = child(cimError, cimError.namespace, 'Message');
     if (messageElement && textContent(messageElement).trim() !== '') message = textContent(messageElement).trim();
-    faultXml = serializeXml(wmiError);
+    faultXml = serializeXml(cimError);
   }
   return {
     code: codeValue ? resolveQName(codeValue, textContent(codeValue)).localName : '',

@@ -76,7 +76,7 @@ export class WSManOperations {
       ...(anonymous ? { headers: { WSMANIDENTIFY: 'unauthenticated' } } : {}),
     });
     const body = this.readReply(reply.status, reply.text, undefined);
-    if (!body || body.namespace !== NS.identity || body.localName !== 'IdentifyResponse') throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
+    if (!body || !isIdentifyResponse(body)) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
     return serializeXml(body);
   }
 
@@ -183,7 +183,8 @@ export class WSManOperations {
     const first = childElements(message.body)[0];
     if (first && first.namespace === NS.soap && first.localName === 'Fault') {
       const fault = readFault(first);
-      throw wsmanErrorFromHResult(fault.hresult ?? hresultOfFault(fault), { message: fault.message, faultXml: fault.faultXml });
+      // A fault is a failure whatever its detail says; without a text of its own it takes the code's message.
+      throw wsmanErrorFromHResult(fault.hresult ?? hresultOfFault(fault), { ...(fault.message !== '' ? { message: fault.message } : {}), faultXml: fault.faultXml });
     }
     if (status === 500) throw wsmanError('ERROR_WSMAN_RESPONSE_INVALID_SOAP_FAULT');
     // Windows echoes MessageID byte for byte; anything else answers another request.
@@ -265,6 +266,16 @@ function authProvider(session: ClientSession, kind: AuthenticationKind): ClientA
     case 'negotiate':
       return new NegotiateAuth({ userName: session.userName ?? '', password: session.password() ?? '', targetName: `HOST/${session.connection.host}` });
   }
+}
+
+/**
+ * wsmid:IdentifyResponse; OMI writes it in the SOAP envelope namespace, accepted when it carries
+ * the wsmid elements (ProtocolVersion at least).
+ */
+function isIdentifyResponse(body: XmlElement): boolean {
+  if (body.localName !== 'IdentifyResponse') return false;
+  if (body.namespace === NS.identity) return true;
+  return body.namespace === NS.soap && child(body, NS.identity, 'ProtocolVersion') !== undefined;
 }
 
 /** Input XML for the body: well-formed, and without its own XML declaration (it goes inside s:Body). */

@@ -3,8 +3,8 @@
  * with a metadata part (the protocol, the original type and its byte length) and an octet-stream
  * part holding a 4-byte little-endian header length, the header (NTLM: the 16-byte signature), and
  * the ciphertext, followed directly by the closing boundary. Reading is tolerant where real peers
- * differ (missing tabs, `-- Encrypted Boundary`), strict where security is concerned (the signature,
- * the Length after decryption).
+ * differ (missing tabs, `-- Encrypted Boundary`, an empty MIME epilogue after the close delimiter
+ * as OMI sends), strict where security is concerned (the signature, the Length after decryption).
  *
  * Every failure to read a body is ERROR_WSMAN_CANNOT_DECRYPT (0x803380F9, "The encrypted message
  * body has an invalid format and cannot be decrypted"), the only code of the error table that is
@@ -127,7 +127,8 @@ export function decryptMessage(
   const delimiter = `--\\s*${escapeRegExp(boundary)}`;
   const head = new RegExp(`^\\s*${delimiter}\\r\\n([\\s\\S]*?)${delimiter}\\r\\n\\s*Content-Type:\\s*application/octet-stream\\r\\n`, 'i').exec(text);
   if (!head) throw cannotDecrypt('the body does not start with the metadata and octet-stream parts');
-  const tail = new RegExp(`${delimiter}--\\r\\n$`).exec(text);
+  // RFC 2046 allows an epilogue after the close delimiter; OMI sends an empty line there. Only line breaks are accepted.
+  const tail = new RegExp(`${delimiter}--\\r\\n(?:\\r\\n)*$`).exec(text);
   if (!tail || tail.index < head[0].length) throw cannotDecrypt('the closing boundary is missing');
   const metadata = readMetadata(head[1]!, protocol);
 
