@@ -114,15 +114,18 @@ export class HttpFront {
       body = { payload: raw, charset: plainCharset! };
     }
 
+    // An unreadable payload is this request's failure only: a connection-bound session (its keys
+    // in step, the seal verified) stays, and so does the connection. Only a bad seal ends them.
+    const keepSession = auth.session !== undefined;
     let text: string;
     try {
       text = decodeBody(body.payload, body.charset);
     } catch {
-      return this.empty(response, 400, true);
+      return this.empty(response, 400, !keepSession, finalToken);
     }
     const reply = await this.service.handle(text, { principal: auth.principal, secure, bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1 });
     if (reply.status === 401) return this.unauthorized(response, connection);
-    if (reply.status === 400) return this.empty(response, 400, true);
+    if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
     const payload = encodeBody(reply.body, body.charset);
     const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
     const out = body.sealedWith
