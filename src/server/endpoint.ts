@@ -4,15 +4,16 @@
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { writeFileDurably } from './durable-file';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { WinRMConfig } from './config/winrm-config';
 import { CimStore } from './cim/cim-store';
 import { OS_VERSION } from './cim/machine-instances';
+import { writeFileDurably } from './durable-file';
+import { ConnectionBudget } from './http/connection-budget';
 import { HttpFront } from './http/http-front';
 import type { EndpointUser } from './auth/server-auth';
 import { createEndpointContainer } from './server-module';
@@ -47,6 +48,11 @@ export interface EndpointOptions {
   /** Replace the CIM schema and default instances with your own files. */
   readonly cimSchemaFile?: string;
   readonly cimInstancesDir?: string;
+  /**
+   * A connection that has not authenticated must finish each request (headers and body) this soon
+   * after it opened or was last answered (default 10 s); see ConnectionBudget.
+   */
+  readonly unauthenticatedDeadlineMs?: number;
   /** Idle keep-alive connections are closed after this long (default 120 s, HTTP.sys's IdleConnectionTimeout). */
   readonly idleTimeoutMs?: number;
 }
@@ -127,8 +133,11 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     ...(options.cimInstancesDir ? { instancesDir: options.cimInstancesDir } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
+  const unauthenticatedDeadlineMs = options.unauthenticatedDeadlineMs ?? 10_000;
+  const connectionBudget = new ConnectionBudget({ maxConnections: () => config.number('Service/MaxConnections'), unauthenticatedDeadlineMs });
   const container = createEndpointContainer({
     state,
+    connectionBudget,
     users: (options.users ?? []).map((u) => (typeof u === 'string' ? parseUser(u) : u)),
     certificateMappings: options.certificateMappings ?? [],
     cimStore,
@@ -145,6 +154,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   try {
     if (options.port !== false) {
       const server = createHttpServer({ ...timeouts, noDelay: true }, (request, response) => front.handle(request, response, false));
+      server.on('connection', (socket: Socket) => connectionBudget.admit(socket));
       servers.push(server);
       const port = await listen(server, host, options.port ?? 5985);
       listeners.push({ transport: 'HTTP', address: host, port });
@@ -161,6 +171,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
         {
           ...timeouts,
           noDelay: true,
+          // A TLS handshake is not authenticated yet either.
+          handshakeTimeout: unauthenticatedDeadlineMs,
           key: certificate.privateKeyPem,
           cert: certificate.certificatePem,
           // Ask for a client certificate but let Basic clients without one in; certificate auth checks `authorized`.
@@ -170,6 +182,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
         },
         (request, response) => front.handle(request, response, true),
       );
+      server.on('secureConnection', (socket: Socket) => connectionBudget.admit(socket));
       servers.push(server);
       const port = await listen(server, host, options.httpsPort ?? 5986);
       listeners.push({ transport: 'HTTPS', address: host, port, certificateThumbprint: certificate.thumbprint });
@@ -181,7 +194,6 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     await Promise.all(servers.map(closeServer));
     throw error;
   }
-  for (const server of servers) server.maxConnections = config.number('Service/MaxConnections');
 
   return {
     ...running,

@@ -8,6 +8,7 @@ import { CertificateAuthScheme, CertificateMappings } from './auth/certificate-a
 import { NegotiateAuthScheme } from './auth/negotiate-auth';
 import { EndpointUsers, ServerAuthScheme, type EndpointUser } from './auth/server-auth';
 import { CimStore } from './cim/cim-store';
+import { ConnectionBudget } from './http/connection-budget';
 import { HttpFront } from './http/http-front';
 import { ConfigResources } from './resources/config-resources';
 import { ResourceProvider } from './resources/resource-provider';
@@ -22,6 +23,7 @@ export interface EndpointBindings {
   readonly users: readonly EndpointUser[];
   readonly certificateMappings: readonly CertificateMapping[];
   readonly cimStore: CimStore;
+  readonly connectionBudget: ConnectionBudget;
 }
 
 export function endpointModule(bindings: EndpointBindings): ContainerModule {
@@ -30,6 +32,7 @@ export function endpointModule(bindings: EndpointBindings): ContainerModule {
     bind(EndpointUsers).toConstantValue(bindings.users);
     bind(CertificateMappings).toConstantValue(bindings.certificateMappings);
     bind(CimStore).toConstantValue(bindings.cimStore);
+    bind(ConnectionBudget).toConstantValue(bindings.connectionBudget);
     bind(ResourceProvider).to(ConfigResources).inSingletonScope();
     bind(ResourceProvider).to(WmiResources).inSingletonScope();
     // Binding order is the order of the WWW-Authenticate offers: Negotiate, then Basic, as Windows lists them.

@@ -7,6 +7,7 @@ import { ACTION, NS } from '../../src/core/protocol/namespaces';
 import { child, childElements, parseXml, textContent } from '../../src/core/protocol/xml';
 import { CimStore } from '../../src/server/cim/cim-store';
 import { WinRMConfig } from '../../src/server/config/winrm-config';
+import { ConnectionBudget } from '../../src/server/http/connection-budget';
 import { ResourceProvider, type EnumerationItem } from '../../src/server/resources/resource-provider';
 import { createEndpointContainer } from '../../src/server/server-module';
 import type { EndpointState } from '../../src/server/service/endpoint-state';
@@ -17,7 +18,8 @@ const SLOW_URI = 'urn:test:slow';
 
 function serviceWith(configOverrides: Record<string, string>, extra?: Partial<ResourceProvider>): WSManService {
   const state: EndpointState = { machineName: 'WIN-TEST', osVersion: '10.0.20348', config: new WinRMConfig(configOverrides), listeners: [], saveConfig: () => undefined };
-  const container = createEndpointContainer({ state, users: [], certificateMappings: [], cimStore: CimStore.load({ machineName: 'WIN-TEST' }) });
+  const connectionBudget = new ConnectionBudget({ maxConnections: () => 300, unauthenticatedDeadlineMs: 10_000 });
+  const container = createEndpointContainer({ state, users: [], certificateMappings: [], cimStore: CimStore.load({ machineName: 'WIN-TEST' }), connectionBudget });
   if (extra) container.bind(ResourceProvider).toConstantValue({ serves: (uri: string) => uri === SLOW_URI, ...extra } as ResourceProvider);
   return container.get(WSManService);
 }

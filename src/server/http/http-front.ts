@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inject, injectable, multiInject } from 'inversify';
 import { ANONYMOUS, type Principal } from '../principal';
 import { ServerAuthScheme, type ConnectionInfo, type ConnectionSession } from '../auth/server-auth';
+import { ConnectionBudget } from './connection-budget';
 import { EndpointState } from '../service/endpoint-state';
 import { WSManService } from '../service/wsman-service';
 import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
@@ -62,10 +63,12 @@ export class HttpFront {
     @inject(EndpointState) private readonly state: EndpointState,
     @inject(WSManService) private readonly service: WSManService,
     @multiInject(ServerAuthScheme) private readonly schemes: ServerAuthScheme[],
+    @inject(ConnectionBudget) private readonly budget: ConnectionBudget,
   ) {}
 
   /** Entry point for node:http / node:https `request` events. */
   handle(request: IncomingMessage, response: ServerResponse, secure: boolean): void {
+    response.once('finish', () => this.budget.answered(request.socket));
     this.process(request, response, secure).catch(() => {
       // Nothing of the failure (it may quote request data) goes to the client.
       if (!response.headersSent) this.empty(response, 500, true);
@@ -84,6 +87,7 @@ export class HttpFront {
     if (auth.kind === 'rejected') return this.unauthorized(response, connection);
     if (auth.kind === 'continue') return this.empty(response, 401, false, { 'WWW-Authenticate': auth.challenge });
     const finalToken: Record<string, string> = auth.challenge ? { 'WWW-Authenticate': auth.challenge } : {};
+    if (auth.principal !== ANONYMOUS) this.budget.authenticated(request.socket);
 
     const contentType = request.headers['content-type'];
     const encrypted = isEncryptedContentType(contentType);
