@@ -1,9 +1,10 @@
 /**
  * `wsman serve`: run the embedded WinRM endpoint until SIGINT/SIGTERM.
  *   --host H  --port N  --https  --https-port N  --cert FILE --key FILE
- *   --user NAME:PASSWORD (repeatable)  --allow-unencrypted  --data DIR
+ *   --user NAME:PASSWORD (repeatable)  --user-file FILE  --allow-unencrypted  --data DIR
  *   --client-ca FILE  --map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]  --machine NAME
- *   --cim-schema FILE  --cim-instances DIR
+ *   --cim-schema FILE  --cim-instances DIR  --help
+ * Accounts also come from $WSMAN_SERVE_USERS, so that no password need show in `ps`.
  */
 import { readFileSync } from 'node:fs';
 import { parseUser, startEndpoint, type EndpointOptions, type RunningEndpoint } from '../server/endpoint';
@@ -11,9 +12,20 @@ import type { CertificateMapping } from '../server/tls/certificate-mapping';
 
 export const SERVE_USAGE =
   'usage: wsman serve [--host H] [--port N] [--https] [--https-port N] [--cert FILE --key FILE]\n' +
-  '                   [--user NAME:PASSWORD]... [--allow-unencrypted] [--data DIR]\n' +
+  '                   [--user NAME:PASSWORD]... [--user-file FILE]... [--allow-unencrypted] [--data DIR]\n' +
   '                   [--client-ca FILE] [--map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]]...\n' +
-  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR]';
+  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR] [--help]';
+
+/** Environment variable with accounts, one NAME:PASSWORD per line, like a --user-file. */
+export const USERS_VARIABLE = 'WSMAN_SERVE_USERS';
+
+export const SERVE_HELP =
+  `${SERVE_USAGE}\n\n` +
+  'Accounts (local users for Negotiate/NTLM and Basic) come from --user NAME:PASSWORD, from\n' +
+  '--user-file FILE (one NAME:PASSWORD per line; empty lines and lines starting with # are skipped)\n' +
+  `and from the environment variable ${USERS_VARIABLE} (the same format). A password given with\n` +
+  `--user is visible to every local user in \`ps\`; a file readable only by you, or ${USERS_VARIABLE},\n` +
+  'keeps it out of the process list.';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,9 +42,38 @@ function parseMapping(text: string | undefined): CertificateMapping {
   return { subject: match[1], userName: match[2], ...(match[3] ? { issuerThumbprint: match[3] } : {}) };
 }
 
-export function parseServeArguments(args: readonly string[]): EndpointOptions {
-  const options: Mutable<EndpointOptions> = {};
+/**
+ * NAME:PASSWORD lines (a --user-file or $WSMAN_SERVE_USERS). A malformed line is named by its
+ * number only: its text may hold a password.
+ */
+function parseUserLines(text: string, source: string): string[] {
   const users: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    try {
+      parseUser(line);
+    } catch {
+      throw new Error(`line ${index + 1} of ${source} is not NAME:PASSWORD`);
+    }
+    users.push(line);
+  });
+  return users;
+}
+
+function readUserFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--user-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseUserLines(text, file);
+}
+
+export function parseServeArguments(args: readonly string[], environment: NodeJS.ProcessEnv = process.env): EndpointOptions {
+  const options: Mutable<EndpointOptions> = {};
+  const fromEnvironment = environment[USERS_VARIABLE];
+  const users: string[] = fromEnvironment ? parseUserLines(fromEnvironment, USERS_VARIABLE) : [];
   const mappings: CertificateMapping[] = [];
   const authorities: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -55,6 +96,7 @@ export function parseServeArguments(args: readonly string[]): EndpointOptions {
         users.push(text);
         break;
       }
+      case '--user-file': users.push(...readUserFile(value())); break;
       case '--allow-unencrypted': options.allowUnencrypted = true; break;
       case '--data': options.dataDir = value(); break;
       case '--client-ca': authorities.push(readFileSync(value(), 'utf8')); break;
@@ -72,6 +114,10 @@ export function parseServeArguments(args: readonly string[]): EndpointOptions {
 }
 
 export async function serve(args: readonly string[], print: (line: string) => void): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    print(SERVE_HELP);
+    return 0;
+  }
   let options: EndpointOptions;
   try {
     options = parseServeArguments(args);
@@ -88,7 +134,7 @@ export async function serve(args: readonly string[], print: (line: string) => vo
   }
   if (endpoint.url) print(`WinRM endpoint listening on ${endpoint.url}`);
   if (endpoint.httpsUrl) print(`WinRM endpoint listening on ${endpoint.httpsUrl} (certificate thumbprint ${endpoint.certificateThumbprint})`);
-  if (!options.users?.length) print('warning: no --user given; every authenticated request will be refused');
+  if (!options.users?.length) print(`warning: no --user, --user-file or ${USERS_VARIABLE} given; every authenticated request will be refused`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
