@@ -53,6 +53,8 @@ export interface EndpointOptions {
    * after it opened or was last answered (default 10 s); see ConnectionBudget.
    */
   readonly unauthenticatedDeadlineMs?: number;
+  /** Any request body must be complete this soon after its headers, else 408 (default 10 s). */
+  readonly requestBodyDeadlineMs?: number;
   /** Idle keep-alive connections are closed after this long (default 120 s, HTTP.sys's IdleConnectionTimeout). */
   readonly idleTimeoutMs?: number;
 }
@@ -64,6 +66,11 @@ export interface RunningEndpoint {
   /** The HTTPS listener's certificate (PEM), for clients that must trust it. */
   readonly certificatePem?: string;
   readonly certificateThumbprint?: string;
+  /**
+   * A digest of the state requests can change (configuration and CIM instances): what a failed
+   * request must leave as it was (the fuzz suite compares it around every case).
+   */
+  stateFingerprint(): string;
   close(): Promise<void>;
 }
 
@@ -134,7 +141,11 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const unauthenticatedDeadlineMs = options.unauthenticatedDeadlineMs ?? 10_000;
-  const connectionBudget = new ConnectionBudget({ maxConnections: () => config.number('Service/MaxConnections'), unauthenticatedDeadlineMs });
+  const connectionBudget = new ConnectionBudget({
+    maxConnections: () => config.number('Service/MaxConnections'),
+    unauthenticatedDeadlineMs,
+    bodyDeadlineMs: options.requestBodyDeadlineMs ?? 10_000,
+  });
   const container = createEndpointContainer({
     state,
     connectionBudget,
@@ -197,6 +208,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
 
   return {
     ...running,
+    stateFingerprint: () => `${JSON.stringify(config.changedValues())}|${cimStore.fingerprint()}`,
     close: async () => {
       await Promise.all(servers.map(closeServer));
     },

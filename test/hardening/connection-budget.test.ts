@@ -1,7 +1,8 @@
 /**
  * Defect 8 of issue 11: half-open unauthenticated requests cannot fill MaxConnections. They hold
  * at most half of it, newcomers push the oldest out, each must finish within a short deadline,
- * and an authenticated user is served throughout.
+ * and an authenticated user is served throughout. A stalled body ends in 408 whoever sends it
+ * (found by the fuzz suite).
  */
 import { connect, type Socket } from 'node:net';
 import { buildIdentifyEnvelope } from '../../src/core/protocol/envelope';
@@ -14,7 +15,7 @@ const DEADLINE_MS = 1000;
 
 let endpoint: RunningEndpoint;
 beforeAll(async () => {
-  endpoint = await startEndpoint({ port: 0, users: ['alice:Secret#1'], allowUnencrypted: true, unauthenticatedDeadlineMs: DEADLINE_MS });
+  endpoint = await startEndpoint({ port: 0, users: ['alice:Secret#1'], allowUnencrypted: true, unauthenticatedDeadlineMs: DEADLINE_MS, requestBodyDeadlineMs: DEADLINE_MS });
   const put = await soap(
     endpoint.url!,
     { resourceUri: `${NS.config}/service`, action: ACTION.put, body: `<cfg:Service xmlns:cfg="${NS.config}"><cfg:MaxConnections>20</cfg:MaxConnections></cfg:Service>` },
@@ -74,4 +75,16 @@ it('an authenticated keep-alive connection is not held to the deadline', async (
   } finally {
     agent.destroy();
   }
+});
+
+it('an authenticated request whose body stalls gets 408 and its connection closed', async () => {
+  const { port } = new URL(endpoint.url!);
+  const socket = connect(Number(port), '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(`POST /wsman HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic('alice', 'Secret#1')}\r\nContent-Type: application/soap+xml;charset=UTF-8\r\nContent-Length: 5000\r\n\r\n<s:Envelope`);
+  await closed;
+  expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 408 /);
 });

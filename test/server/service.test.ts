@@ -18,7 +18,7 @@ const SLOW_URI = 'urn:test:slow';
 
 function serviceWith(configOverrides: Record<string, string>, extra?: Partial<ResourceProvider>): WSManService {
   const state: EndpointState = { machineName: 'WIN-TEST', osVersion: '10.0.20348', config: new WinRMConfig(configOverrides), listeners: [], saveConfig: () => undefined };
-  const connectionBudget = new ConnectionBudget({ maxConnections: () => 300, unauthenticatedDeadlineMs: 10_000 });
+  const connectionBudget = new ConnectionBudget({ maxConnections: () => 300, unauthenticatedDeadlineMs: 10_000, bodyDeadlineMs: 10_000 });
   const container = createEndpointContainer({ state, users: [], certificateMappings: [], cimStore: CimStore.load({ machineName: 'WIN-TEST' }), connectionBudget });
   if (extra) container.bind(ResourceProvider).toConstantValue({ serves: (uri: string) => uri === SLOW_URI, ...extra } as ResourceProvider);
   return container.get(WSManService);

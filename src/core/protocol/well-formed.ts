@@ -5,12 +5,15 @@
  * tags balance, names are XML names, attributes are quoted, unique and free of `<`, there is
  * exactly one root, nothing but whitespace, comments and processing instructions outside it,
  * and `]]>` never appears in character data. DOCTYPE is refused outright (no DTDs, no entities).
- * References are checked where they are decoded (xml.ts). Nesting deeper than MAX_DEPTH is
- * refused, so no reader behind the gate recurses without bound (docs/decisions.md, "XML limits").
+ * References are checked where they are decoded (xml.ts). Nesting deeper than MAX_DEPTH and more
+ * than MAX_ATTRIBUTES on one element are refused, so no reader behind the gate recurses without
+ * bound or builds a huge attribute table (docs/decisions.md, "XML limits").
  */
 
 /** XmlLite's default MaxElementDepth. */
 export const MAX_DEPTH = 256;
+/** Attributes (namespace declarations included) on one element: twice WWSAPI's default of 128. */
+export const MAX_ATTRIBUTES = 256;
 
 export interface WellFormedError {
   readonly reason: string;
@@ -28,12 +31,13 @@ const ATTRIBUTE_NAME = new RegExp(ATTRIBUTE, 'gu');
 const END_TAG = new RegExp(`</(${NAME})\\s*>`, 'uy');
 const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
 
-/** Repeated attribute names in the attribute part of a start tag, if any. */
-function repeatedAttribute(attributes: string): string | undefined {
+/** What is wrong with the attribute part of a start tag: a repeated name, or too many attributes. */
+function attributeProblem(attributes: string): string | undefined {
   if (attributes.indexOf('=') === attributes.lastIndexOf('=')) return undefined;
   const seen = new Set<string>();
   for (const match of attributes.matchAll(ATTRIBUTE_NAME)) {
-    if (seen.has(match[1])) return match[1];
+    if (seen.has(match[1])) return `attribute ${match[1]} repeated`;
+    if (seen.size === MAX_ATTRIBUTES) return `more than ${MAX_ATTRIBUTES} attributes on one element`;
     seen.add(match[1]);
   }
   return undefined;
@@ -112,8 +116,8 @@ class Scan {
       if (this.rootSeen) return this.refuse('a second root element');
       this.rootSeen = true;
     }
-    const repeated = match[2] === '' ? undefined : repeatedAttribute(match[2]);
-    if (repeated !== undefined) return this.refuse(`attribute ${repeated} repeated`);
+    const problem = match[2] === '' ? undefined : attributeProblem(match[2]);
+    if (problem !== undefined) return this.refuse(problem);
     if (match[3] === '') {
       if (open.length === MAX_DEPTH) return this.refuse(`elements nested deeper than ${MAX_DEPTH} levels`);
       open.push(match[1]);

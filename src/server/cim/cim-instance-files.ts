@@ -113,7 +113,7 @@ export function listInstanceFiles(dir: string): Map<string, string> {
   return files;
 }
 
-function instanceJson(instance: CimInstance): Record<string, unknown> {
+export function instanceJson(instance: CimInstance): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const [name, value] of instance.properties) record[name] = valueToJson(value);
   return record;

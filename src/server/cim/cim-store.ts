@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { wsmanError, type WSManError } from '../../core/errors/wsman-error';
 import { associationComputation, type StoreView } from './cim-associations';
-import { instanceFromRecord, listInstanceFiles, readInstanceFile, writeInstanceFileAtomic, type InstanceRecord } from './cim-instance-files';
+import { createHash } from 'node:crypto';
+import { instanceFromRecord, instanceJson, listInstanceFiles, readInstanceFile, writeInstanceFileAtomic, type InstanceRecord } from './cim-instance-files';
 import { methodHandler, processIdOf, type MethodResult } from './cim-methods';
 import { CIM_NAMESPACE, loadSchema, type CimSchema } from './cim-schema';
 import {
@@ -280,6 +281,8 @@ export class CimStore {
   private readonly machineName: string;
   private readonly saveDir: string | undefined;
   private readonly savePaths: Map<string, string>;
+  /** fingerprint(), kept until the next commit. */
+  private digest: string | undefined;
 
   /** Use CimStore.load; the constructor is public only so the class can serve as a DI token. */
   constructor(contents: CimStoreContents) {
@@ -375,6 +378,21 @@ export class CimStore {
   /** All instances, in file (or process id) order, created ones last. */
   enumerate(className: string): CimInstance[] {
     return [...this.instancesOf(this.state(className))];
+  }
+
+  /** A digest of every changeable instance (computed classes excluded): equal digests, equal state. */
+  fingerprint(): string {
+    this.digest ??= this.computeFingerprint();
+    return this.digest;
+  }
+
+  private computeFingerprint(): string {
+    const hash = createHash('sha256');
+    for (const [name, state] of this.classes) {
+      if (state.compute) continue;
+      hash.update(name).update(JSON.stringify(state.instances.map(instanceJson), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)));
+    }
+    return hash.digest('hex');
   }
 
   /** Runs a WQL SELECT at once; any problem with the query is ERROR_WSMAN_ENUMERATE_CANNOT_PROCESS_FILTER. */
@@ -820,5 +838,6 @@ export class CimStore {
       this.savePaths.set(lower, file);
     }
     state.instances = instances;
+    this.digest = undefined;
   }
 }

@@ -1,13 +1,15 @@
 /**
- * The listener's connection budget (Service/MaxConnections) with a share of its own for
- * connections that have not authenticated yet, so that anonymous or half-open requests can never
- * lock authenticated users out:
+ * Who may hold a connection of the listener, and for how long: the connection budget
+ * (Service/MaxConnections) with a share of its own for connections that have not authenticated
+ * yet, so that anonymous or half-open requests can never lock authenticated users out, and the
+ * time any request body may take to arrive:
  *
  * - every connection starts unauthenticated and must finish each request (headers and body) within
  *   a short deadline, measured from its opening or from its last answer; else it is closed;
  * - unauthenticated connections may hold at most half of the budget: a new connection beyond that,
  *   or beyond the whole budget, closes the oldest unauthenticated one instead of being refused;
- * - a connection that authenticates leaves the share and the short deadline.
+ * - a connection that authenticates leaves the share and the short deadline;
+ * - any request, authenticated or not, must deliver its body within `bodyDeadlineMs` of its headers.
  */
 import type { Socket } from 'node:net';
 
@@ -16,6 +18,8 @@ export interface ConnectionBudgetOptions {
   readonly maxConnections: () => number;
   /** How long an unauthenticated connection may take for a request, or stay idle. */
   readonly unauthenticatedDeadlineMs: number;
+  /** How long any request body may take after its headers. */
+  readonly bodyDeadlineMs: number;
 }
 
 export class ConnectionBudget {
@@ -24,6 +28,10 @@ export class ConnectionBudget {
   private readonly pending = new Map<Socket, NodeJS.Timeout>();
 
   constructor(private readonly options: ConnectionBudgetOptions) {}
+
+  get bodyDeadlineMs(): number {
+    return this.options.bodyDeadlineMs;
+  }
 
   /** A new connection: admitted as unauthenticated, making room if the budget or the share is full. */
   admit(socket: Socket): void {

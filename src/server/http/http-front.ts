@@ -95,8 +95,9 @@ export class HttpFront {
     if (!encrypted && plainCharset === undefined) return this.empty(response, 415, true);
 
     const limit = this.state.config.number('MaxEnvelopeSizekb') * 1024;
-    const raw = await readBody(request, encrypted ? limit + ENCRYPTION_FRAMING_ALLOWANCE : limit);
-    if (raw === undefined) return this.empty(response, 413, true);
+    const raw = await readBody(request, encrypted ? limit + ENCRYPTION_FRAMING_ALLOWANCE : limit, this.budget.bodyDeadlineMs);
+    if (raw === 'too large') return this.empty(response, 413, true);
+    if (raw === 'too slow') return this.empty(response, 408, true);
 
     // pywinrm finishes the handshake with an empty POST before it starts encrypting.
     if (auth.fresh && auth.session && raw.length === 0) return this.empty(response, 200, false, finalToken);
@@ -194,25 +195,36 @@ function charsetOf(contentType: string | undefined): BodyCharset | undefined {
   return undefined;
 }
 
-/** The whole body, or undefined once it grows past `limit` bytes (the rest is not read). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The whole body; 'too large' once it grows past `limit` bytes, 'too slow' when it is not complete
+ * `deadlineMs` after the headers (the rest is not read either way).
+ */
+function readBody(request: IncomingMessage, limit: number, deadlineMs: number): Promise<Buffer | 'too large' | 'too slow'> {
   const declared = Number(request.headers['content-length'] ?? NaN);
-  if (declared > limit) return Promise.resolve(undefined);
+  if (declared > limit) return Promise.resolve('too large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (outcome: 'too large' | 'too slow'): void => {
+      clearTimeout(timer);
+      request.off('data', onData);
+      request.pause();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => stop('too slow'), deadlineMs);
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        request.off('data', onData);
-        request.pause();
-        resolve(undefined);
-        return;
-      }
+      if (size > limit) return stop('too large');
       chunks.push(chunk);
     };
     request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
+    request.once('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
