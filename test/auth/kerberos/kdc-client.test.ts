@@ -1,0 +1,151 @@
+import { createSocket } from 'node:dgram';
+import { decodeMessage, encodeMessage, KdcReq, KdcReqBody, NameType, PrincipalName } from '../../../src/core/transport/auth/kerberos/asn1';
+import { TicketFlag, type Principal } from '../../../src/core/transport/auth/kerberos/credential';
+import { KdcClient, passwordKeySource } from '../../../src/core/transport/auth/kerberos/kdc-client';
+import { loadKrb5Config } from '../../../src/core/transport/auth/kerberos/krb5-config';
+import { locateKdcs, sendToKdc } from '../../../src/core/transport/auth/kerberos/kdc-transport';
+import { WSManError } from '../../../src/core/errors/wsman-error';
+import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
+
+const PASSWORD = 'Correct-Horse-7';
+
+function user(kdc: MitKdc, name: string): Principal {
+  return { realm: kdc.realm, nameType: NameType.PRINCIPAL, components: [name] };
+}
+
+async function failure(promise: Promise<unknown>): Promise<WSManError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WSManError);
+    return error as WSManError;
+  }
+  throw new Error('expected a failure');
+}
+
+describeWithMitKdc('KDC exchanges against a real MIT KDC', () => {
+  let kdc: MitKdc;
+  let client: KdcClient;
+
+  beforeAll(async () => {
+    kdc = await startMitKdc();
+    kdc.addPrincipal('alice', PASSWORD);
+    kdc.addPrincipal('bob', PASSWORD, { preauth: false });
+    kdc.addService('HOST/localhost');
+    client = new KdcClient({ config: loadKrb5Config(kdc.env) });
+  });
+  afterAll(async () => kdc?.stop());
+
+  test('AS exchange: KDC_ERR_PREAUTH_REQUIRED, then PA-ENC-TIMESTAMP with the ETYPE-INFO2 salt', async () => {
+    const tgt = await client.asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD));
+    expect(tgt.server.components).toEqual(['krbtgt', kdc.realm]);
+    expect(tgt.client.components).toEqual(['alice']);
+    expect(tgt.flags & TicketFlag.PRE_AUTHENT).toBeTruthy();
+    expect(tgt.flags & TicketFlag.INITIAL).toBeTruthy();
+    expect(tgt.key.etype).toBe(18);
+    expect(tgt.endtime.getTime()).toBeGreaterThan(Date.now() + 3600_000);
+    // The ticket is the KDC's own DER and decodes to the TGS principal.
+    expect(decodeMessage('Ticket', tgt.ticket).sname.nameString).toEqual(['krbtgt', kdc.realm]);
+  });
+
+  test('AS exchange without pre-authentication takes the salt from the reply', async () => {
+    const tgt = await client.asExchange(user(kdc, 'bob'), passwordKeySource(PASSWORD));
+    expect(tgt.client.components).toEqual(['bob']);
+    expect(tgt.flags & TicketFlag.PRE_AUTHENT).toBe(0);
+  });
+
+  test('TGS exchange gives a service ticket for HOST/localhost, and a renewable TGT renews', async () => {
+    const tgt = await client.asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD));
+    const service = await client.tgsExchange(tgt, { realm: kdc.realm, nameType: NameType.SRV_HST, components: ['HOST', 'localhost'] });
+    expect(service.server.components).toEqual(['HOST', 'localhost']);
+    expect(service.client.components).toEqual(['alice']);
+    expect(service.key.value.equals(tgt.key.value)).toBe(false);
+    expect(tgt.flags & TicketFlag.RENEWABLE).toBeTruthy();
+    const renewed = await client.renew(tgt);
+    expect(renewed.server.components).toEqual(['krbtgt', kdc.realm]);
+    expect(renewed.key.value.equals(tgt.key.value)).toBe(false);
+    expect(renewed.authtime.getTime()).toBe(tgt.authtime.getTime());
+  });
+
+  test('wrong password → SEC_E_LOGON_DENIED (KDC_ERR_PREAUTH_FAILED), and the password is in no message', async () => {
+    const error = await failure(client.asExchange(user(kdc, 'alice'), passwordKeySource('Wrong-Battery-9')));
+    expect(error.hresult >>> 0).toBe(0x8009030c);
+    expect(error.message).toContain('KDC_ERR_PREAUTH_FAILED (24)');
+    expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('Wrong-Battery-9');
+  });
+
+  test('wrong password without pre-authentication: the reply does not decrypt → SEC_E_LOGON_DENIED', async () => {
+    const error = await failure(client.asExchange(user(kdc, 'bob'), passwordKeySource('Wrong-Battery-9')));
+    expect(error.hresult >>> 0).toBe(0x8009030c);
+  });
+
+  test('unknown client principal → SEC_E_LOGON_DENIED naming KDC_ERR_C_PRINCIPAL_UNKNOWN; unknown service → SEC_E_TARGET_UNKNOWN', async () => {
+    const unknown = await failure(client.asExchange(user(kdc, 'mallory'), passwordKeySource(PASSWORD)));
+    expect(unknown.hresult >>> 0).toBe(0x8009030c);
+    expect(unknown.message).toContain('KDC_ERR_C_PRINCIPAL_UNKNOWN (6)');
+    expect(unknown.message).toContain('mallory@EXAMPLE.TEST');
+    const tgt = await client.asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD));
+    const noService = await failure(client.tgsExchange(tgt, { realm: kdc.realm, nameType: NameType.SRV_HST, components: ['HOST', 'nowhere'] }));
+    expect(noService.hresult >>> 0).toBe(0x80090303);
+  });
+
+  test('a pre-authentication timestamp far off the KDC clock → SEC_E_TIME_SKEW (KRB_AP_ERR_SKEW)', async () => {
+    const skewed = new KdcClient({ config: loadKrb5Config(kdc.env), now: () => Date.now() - 3600_000 });
+    const error = await failure(skewed.asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD)));
+    expect(error.hresult >>> 0).toBe(0x80090324);
+  });
+
+  test('a large request goes by TCP, and a KDC answer is read from the 4-byte length framing', async () => {
+    const kdcs = await locateKdcs(kdc.realm, loadKrb5Config(kdc.env));
+    const request = new KdcReq();
+    request.msgType = 10;
+    request.reqBody = Object.assign(new KdcReqBody(), {
+      cname: PrincipalName.of(1, 'alice'),
+      realm: kdc.realm,
+      sname: PrincipalName.of(2, 'krbtgt', kdc.realm),
+      till: new Date(Date.now() + 3600_000),
+      nonce: 7,
+      etype: [18],
+    });
+    const reply = await sendToKdc(kdc.realm, kdcs, encodeMessage('AsReq', request), { udpPreferenceLimit: 0 });
+    expect(decodeMessage('KrbError', reply).errorCode).toBe(25);
+  });
+});
+
+describe('KDC transport without a KDC', () => {
+  test('KDC unreachable → SEC_E_NO_AUTHENTICATING_AUTHORITY', async () => {
+    // A bound UDP port that never answers, and no TCP listener on it.
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address();
+    try {
+      const config = { defaultRealm: 'DOWN.TEST', kdcs: () => [`127.0.0.1:${port}`], realmOfHost: () => undefined, libdefault: () => undefined };
+      const client = new KdcClient({ config, udpTimeoutMs: 200, tcpTimeoutMs: 500 });
+      const error = await failure(client.asExchange({ realm: 'DOWN.TEST', nameType: 1, components: ['alice'] }, passwordKeySource(PASSWORD)));
+      expect(error.hresult >>> 0).toBe(0x80090311);
+      expect(error.message).toContain('DOWN.TEST');
+    } finally {
+      silent.close();
+    }
+  });
+
+  test('no KDC configured and no SRV record → SEC_E_NO_AUTHENTICATING_AUTHORITY; SRV records are used in priority order', async () => {
+    const config = { kdcs: () => [], realmOfHost: () => undefined, libdefault: () => undefined };
+    const none = new KdcClient({ config, resolveSrv: async () => Promise.reject(new Error('ENOTFOUND')) });
+    expect((await failure(none.asExchange({ realm: 'NONE.TEST', nameType: 1, components: ['a'] }, passwordKeySource('x')))).hresult >>> 0).toBe(0x80090311);
+    const kdcs = await locateKdcs('SRV.TEST', config, {
+      resolveSrv: async (name) =>
+        name.startsWith('_kerberos._udp.')
+          ? [
+              { name: 'b.srv.test', port: 88, priority: 10, weight: 0 },
+              { name: 'a.srv.test', port: 750, priority: 0, weight: 0 },
+            ]
+          : [{ name: 'c.srv.test', port: 88, priority: 0, weight: 0 }],
+    });
+    expect(kdcs).toEqual([
+      { host: 'a.srv.test', port: 750, transport: 'udp' },
+      { host: 'b.srv.test', port: 88, transport: 'udp' },
+      { host: 'c.srv.test', port: 88, transport: 'tcp' },
+    ]);
+  });
+});
