@@ -37,8 +37,10 @@ export class KerberosSessionSecurity implements SessionSecurity {
     return { header: token.subarray(0, this.headerLength), sealed: token.subarray(this.headerLength) };
   }
 
+  /** The header part may be split anywhere the peer's RRC allows, but the ciphertext part must be exactly the message (MS-WSMV: no padding). */
   unwrap(header: Buffer, sealed: Buffer): Buffer {
     const { data, sequence } = unwrapToken(this.key, this.role === 'initiator', Buffer.concat([header, sealed]));
+    if (data.length !== sealed.length) throw securityError('SEC_E_MESSAGE_ALTERED', 'the header length does not match the Wrap token');
     this.accept(sequence);
     return data;
   }
