@@ -12,7 +12,7 @@ import { defaultCcacheName, readCcache } from './ccache';
 import { type Credential, isCurrent, isTgt, type Principal, principalToString, samePrincipal } from './credential';
 import type { EncryptionType } from './crypto/encryption-type';
 import { ENCRYPTION_TYPES } from './crypto/encryption-types';
-import { type ClientKeySource, KdcClient, KdcOption, krbtgt, passwordKeySource } from './kdc-client';
+import { type ClientKeySource, KdcClient, type KdcClientOptions, KdcOption, krbtgt, passwordKeySource } from './kdc-client';
 import type { KdcTransportOptions } from './kdc-transport';
 import { keysFor, readKeytab, type KeytabEntry } from './keytab';
 import { type Krb5Config, loadKrb5Config } from './krb5-config';
@@ -26,7 +26,7 @@ export function keytabKeySource(entries: readonly KeytabEntry[]): ClientKeySourc
   };
 }
 
-export interface KerberosCredentialOptions extends KdcTransportOptions {
+export interface KerberosCredentialOptions extends KdcTransportOptions, Pick<KdcClientOptions, 'ticketLifetimeMs' | 'renewLifetimeMs'> {
   /** `user@REALM`, `DOMAIN\user` or `user` (default realm); absent: the cache's or keytab's principal. */
   readonly userName?: string;
   readonly password?: string;
