@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { decodeMessage, encodeMessage, KdcReq, KdcReqBody, NameType, PrincipalName } from '../../../src/core/transport/auth/kerberos/asn1';
+import { applicationTagOf, decodeDer, decodeEncKdcRepPart, decodeMessage, encodeDer, encodeMessage, EtypeInfo2, KdcReq, KdcReqBody, MethodData, NameType, PrincipalName } from '../../../src/core/transport/auth/kerberos/asn1';
+import { encryptionType } from '../../../src/core/transport/auth/kerberos/crypto/encryption-types';
 import { TicketFlag, type Principal } from '../../../src/core/transport/auth/kerberos/credential';
 import { KdcClient, passwordKeySource } from '../../../src/core/transport/auth/kerberos/kdc-client';
 import { loadKrb5Config } from '../../../src/core/transport/auth/kerberos/krb5-config';
@@ -93,6 +94,45 @@ describeWithMitKdc('KDC exchanges against a real MIT KDC', () => {
     const skewed = new KdcClient({ config: loadKrb5Config(kdc.env), now: () => Date.now() - 3600_000 });
     const error = await failure(skewed.asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD)));
     expect(error.hresult >>> 0).toBe(0x80090324);
+  });
+
+  test('DER as the KDC wrote it (KRB-ERROR with METHOD-DATA, AS-REP, Ticket, the decrypted EncASRepPart) re-encodes byte for byte', async () => {
+    const kdcs = await locateKdcs(kdc.realm, loadKrb5Config(kdc.env));
+    const request = (name: string): Buffer => {
+      const asReq = new KdcReq();
+      asReq.msgType = 10;
+      asReq.reqBody = Object.assign(new KdcReqBody(), {
+        kdcOptions: 0x40000000,
+        cname: PrincipalName.of(1, name),
+        realm: kdc.realm,
+        sname: PrincipalName.of(2, 'krbtgt', kdc.realm),
+        till: new Date(Date.now() + 3600_000),
+        nonce: 0x1abcdef0, // below 2^31: MIT's KDC ignores larger nonces
+        etype: [18, 17],
+      });
+      return encodeMessage('AsReq', asReq);
+    };
+    const errorDer = await sendToKdc(kdc.realm, kdcs, request('alice'));
+    const error = decodeMessage('KrbError', errorDer);
+    expect(error.errorCode).toBe(25);
+    expect(error.eData!.length).toBeGreaterThan(0);
+    expect(encodeMessage('KrbError', error)).toEqual(errorDer);
+    const methods = decodeDer(error.eData!, MethodData);
+    expect(encodeDer(methods)).toEqual(error.eData);
+    const info = methods.find((entry) => entry.padataType === 19)!;
+    expect(decodeDer(info.padataValue, EtypeInfo2)[0]!.salt).toBe(`${kdc.realm}alice`);
+
+    const repDer = await sendToKdc(kdc.realm, kdcs, request('bob'));
+    const rep = decodeMessage('AsRep', repDer);
+    expect(encodeMessage('AsRep', rep)).toEqual(repDer);
+    const key = encryptionType(rep.encPart.etype)!.stringToKey(PASSWORD, `${kdc.realm}bob`);
+    const partDer = encryptionType(rep.encPart.etype)!.decrypt(key, 3, rep.encPart.cipher);
+    const part = decodeEncKdcRepPart(partDer);
+    expect(part.nonce).toBe(0x1abcdef0);
+    // MIT sends EncTGSRepPart [26] in AS replies too (RFC 4120 §5.4.2); either way it re-encodes exactly.
+    const tag = applicationTagOf(partDer) === 26 ? 'EncTgsRepPart' : 'EncAsRepPart';
+    // Decryption leaves no padding for AES-CTS, so the plaintext is exactly the DER.
+    expect(encodeMessage(tag, part)).toEqual(partDer);
   });
 
   test('a large request goes by TCP, and a KDC answer is read from the 4-byte length framing', async () => {

@@ -113,6 +113,7 @@ export class KdcClient {
     body.sname = principalName(server);
     body.till = new Date(now + (this.options.ticketLifetimeMs ?? 10 * 3600_000));
     if (options & KdcOption.RENEWABLE) body.rtime = new Date(now + (this.options.renewLifetimeMs ?? 7 * 86400_000));
+    // 31 bits, as MIT's clients send: MIT's KDC ignores requests whose nonce does not fit an Int32.
     body.nonce = randomInt(0, 0x7fffffff);
     body.etype = [...etypes];
     return body;
