@@ -3,7 +3,7 @@
  *   --host H  --port N  --https  --https-port N  --cert FILE --key FILE
  *   --user NAME:PASSWORD (repeatable)  --allow-unencrypted  --data DIR
  *   --client-ca FILE  --map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]  --machine NAME
- *   --cim-schema FILE  --cim-instances DIR
+ *   --cim-schema FILE  --cim-instances DIR  --keytab FILE  --realm REALM
  */
 import { readFileSync } from 'node:fs';
 import { parseUser, startEndpoint, type EndpointOptions, type RunningEndpoint } from '../server/endpoint';
@@ -13,7 +13,8 @@ export const SERVE_USAGE =
   'usage: wsman serve [--host H] [--port N] [--https] [--https-port N] [--cert FILE --key FILE]\n' +
   '                   [--user NAME:PASSWORD]... [--allow-unencrypted] [--data DIR]\n' +
   '                   [--client-ca FILE] [--map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]]...\n' +
-  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR]';
+  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR]\n' +
+  '                   [--keytab FILE [--realm REALM]]';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -62,12 +63,15 @@ export function parseServeArguments(args: readonly string[]): EndpointOptions {
       case '--machine': options.machineName = value(); break;
       case '--cim-schema': options.cimSchemaFile = value(); break;
       case '--cim-instances': options.cimInstancesDir = value(); break;
+      case '--keytab': options.keytab = value(); break;
+      case '--realm': options.realm = value(); break;
       default: throw new Error(`unknown option ${flag}`);
     }
   }
   if (users.length > 0) options.users = users;
   if (mappings.length > 0) options.certificateMappings = mappings;
   if (authorities.length > 0) options.clientCertificateAuthorities = authorities;
+  if (options.realm !== undefined && options.keytab === undefined) throw new Error('--realm needs --keytab');
   return options;
 }
 
