@@ -60,8 +60,18 @@ export interface ClientKeySource {
   readonly etypes: readonly number[];
 }
 
+/** Keys from a password; each string-to-key (thousands of PBKDF2 rounds) is made once per etype, salt and parameters. */
 export function passwordKeySource(password: string): ClientKeySource {
-  return { keyFor: (type, salt, params) => type.stringToKey(password, salt, params), etypes: ENCRYPTION_TYPES.map((type) => type.etype) };
+  const derived = new Map<string, Buffer>();
+  return {
+    keyFor: (type, salt, params) => {
+      const id = `${type.etype}:${Buffer.from(salt).toString('hex')}:${params?.toString('hex') ?? ''}`;
+      let key = derived.get(id);
+      if (!key) derived.set(id, (key = type.stringToKey(password, salt, params)));
+      return key;
+    },
+    etypes: ENCRYPTION_TYPES.map((type) => type.etype),
+  };
 }
 
 export interface KdcClientOptions extends KdcTransportOptions {
