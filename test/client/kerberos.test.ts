@@ -4,6 +4,7 @@
  * password in the process) and with a client keytab; the KDC's refusals as the SSPI codes; a
  * tampered sealed reply. A TCP relay shows what travels on the wire.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createObject } from '../../src/index';
 import { WSManSessionFlags as F } from '../../src/automation/flags';
@@ -164,5 +165,28 @@ describeWithMitKdc('Kerberos client ↔ endpoint through a real MIT KDC', () => 
     relay.sent.length = 0;
     expect((await session.Get(`${SERVICE}?Name=WinRM`)).error).toBeUndefined();
     expect(relay.sent.join('')).toMatch(/^Authorization: Kerberos /m);
+  });
+
+  test('HTTPS: the AP-REQ carries channel bindings of the certificate, which an endpoint with CbtHardeningLevel=Strict requires', async () => {
+    const dataDir = join(kdc.dir, 'strict');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ 'Service/Auth/CbtHardeningLevel': 'Strict' }));
+    const strict = await startEndpoint({ port: 0, https: true, httpsPort: 0, users: ['alice:Local-Only#1'], keytab: join(kdc.dir, 'endpoint.keytab'), machineName: 'WIN-KRB', dataDir });
+    try {
+      const url = strict.httpsUrl!.replace('127.0.0.1', 'localhost');
+      const skip = F.WSManFlagSkipCACheck | F.WSManFlagSkipCNCheck;
+      for (const flags of [F.WSManFlagUseKerberos, F.WSManFlagUseNegotiate]) {
+        const wsman = createObject('WSMan.Automation');
+        const options = wsman.CreateConnectionOptions().value!;
+        options.put_UserName('alice');
+        options.put_Password(PASSWORD);
+        const session = wsman.CreateSession(url, flags | skip | F.WSManFlagCredUsernamePassword, options).value!;
+        const got = await session.Get(`${SERVICE}?Name=WinRM`);
+        expect(got.error).toBeUndefined();
+        expect(got.value).toContain('<p:Name>WinRM</p:Name>');
+      }
+    } finally {
+      await strict.close();
+    }
   });
 });

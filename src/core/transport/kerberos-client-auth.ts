@@ -8,6 +8,7 @@
  */
 import { WSManError, wsmanError } from '../errors/wsman-error';
 import { securityError } from './auth/security-errors';
+import { tlsServerEndPoint } from './auth/channel-bindings';
 import { KerberosCredentials, type KerberosCredentialOptions } from './auth/kerberos/kerberos-credentials';
 import { servicePrincipal, startKerberosContext, type ServicePrincipalOptions } from './auth/kerberos/kerberos-client';
 import type { KerberosInitiator } from './auth/kerberos/gss/initiator';
@@ -43,9 +44,18 @@ function credentialsOf(options: KerberosAuthOptions): KerberosCredentials {
   return new KerberosCredentials(options);
 }
 
+/** Delegation, and over HTTPS the `tls-server-end-point` bindings of the certificate the probe connection presented. */
+function contextOptions(options: KerberosAuthOptions, connection: ConnectionFacts | undefined): { delegate?: true; channelBindings?: Buffer } {
+  return {
+    ...(options.delegate ? { delegate: true } : {}),
+    ...(connection?.peerCertificate ? { channelBindings: tlsServerEndPoint(connection.peerCertificate) } : {}),
+  };
+}
+
 /** Shared by both forms: the context of the current connection, sealing once it is complete. */
 abstract class KerberosContextAuth implements ClientAuthProvider {
   readonly connectionBound = true;
+  readonly bindsFirstToken = true;
   protected context: KerberosInitiator | undefined;
   protected abstract readonly protocol: string;
 
@@ -53,7 +63,7 @@ abstract class KerberosContextAuth implements ClientAuthProvider {
     return this.context?.complete ?? false;
   }
 
-  abstract prepare(): Promise<void>;
+  abstract prepare(connection?: ConnectionFacts): Promise<void>;
   abstract initialToken(): string;
   abstract handleChallenge(challenges: readonly string[], connection: ConnectionFacts): string | undefined;
 
@@ -81,9 +91,9 @@ export class KerberosAuth extends KerberosContextAuth {
     this.credentials = credentialsOf(options);
   }
 
-  async prepare(): Promise<void> {
+  async prepare(connection?: ConnectionFacts): Promise<void> {
     const target = servicePrincipal(this.options.target, this.credentials);
-    this.context = await startKerberosContext({ credentials: this.credentials, target, ...(this.options.delegate ? { delegate: true } : {}) });
+    this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
   }
 
   initialToken(): string {
@@ -136,13 +146,13 @@ export class NegotiateKerberosAuth extends KerberosContextAuth {
     return this.ntlm ? this.ntlm.complete : super.complete;
   }
 
-  async prepare(): Promise<void> {
+  async prepare(connection?: ConnectionFacts): Promise<void> {
     this.ntlm = undefined;
     this.context = undefined;
     try {
       this.credentials ??= credentialsOf(this.options);
       const target = servicePrincipal(this.options.target, this.credentials);
-      this.context = await startKerberosContext({ credentials: this.credentials, target, ...(this.options.delegate ? { delegate: true } : {}) });
+      this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
     } catch (error) {
       if (!this.options.ntlm || !(error instanceof WSManError) || !FALLBACK_CODES.has(error.code)) throw error;
       this.ntlm = new NegotiateAuth(this.options.ntlm);

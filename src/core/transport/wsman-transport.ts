@@ -116,7 +116,9 @@ export class WSManTransport {
    */
   private async handshake(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
     const auth = this.settings.auth;
-    await auth.prepare?.();
+    // The certificate the channel bindings hash is known once a TLS connection answered.
+    const probe = auth.bindsFirstToken && this.settings.tls ? await this.post(EMPTY, this.plainType(), undefined, options) : undefined;
+    await auth.prepare?.(probe?.connection);
     let response = await this.post(EMPTY, this.plainType(), auth.initialToken(), options);
     while (response.status === 401) {
       const token = auth.handleChallenge(challengesOf(response), response.connection);
