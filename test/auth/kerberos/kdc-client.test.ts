@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { applicationTagOf, decodeDer, decodeEncKdcRepPart, decodeMessage, encodeDer, encodeMessage, EtypeInfo2, KdcReq, KdcReqBody, MethodData, NameType, PrincipalName } from '../../../src/core/transport/auth/kerberos/asn1';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { applicationTagOf, decodeDer, decodeEncKdcRepPart, decodeMessage, encodeDer, encodeMessage, EtypeInfo2, KdcReq, KdcReqBody, KrbError, MethodData, NameType, PrincipalName } from '../../../src/core/transport/auth/kerberos/asn1';
 import { encryptionType } from '../../../src/core/transport/auth/kerberos/crypto/encryption-types';
 import { TicketFlag, type Principal } from '../../../src/core/transport/auth/kerberos/credential';
 import { KdcClient, passwordKeySource } from '../../../src/core/transport/auth/kerberos/kdc-client';
@@ -133,6 +134,30 @@ describeWithMitKdc('KDC exchanges against a real MIT KDC', () => {
     const tag = applicationTagOf(partDer) === 26 ? 'EncTgsRepPart' : 'EncAsRepPart';
     // Decryption leaves no padding for AES-CTS, so the plaintext is exactly the DER.
     expect(encodeMessage(tag, part)).toEqual(partDer);
+  });
+
+  test('KRB_ERR_RESPONSE_TOO_BIG over UDP: the same request again over TCP', async () => {
+    // A KDC front whose UDP side always answers RESPONSE_TOO_BIG and whose TCP side is the real KDC.
+    const tooBig = encodeMessage('KrbError', Object.assign(new KrbError(), { stime: new Date(), errorCode: 52, realm: kdc.realm, sname: PrincipalName.of(2, 'krbtgt', kdc.realm) }));
+    const tcp = createServer((socket) => socket.pipe(connect(kdc.port, '127.0.0.1')).pipe(socket));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', () => resolve()));
+    const port = (tcp.address() as AddressInfo).port;
+    const udp = createSocket('udp4');
+    let udpRequests = 0;
+    udp.on('message', (_message, peer) => {
+      udpRequests++;
+      udp.send(tooBig, peer.port, peer.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', () => resolve()));
+    try {
+      const config = { defaultRealm: kdc.realm, kdcs: () => [`127.0.0.1:${port}`], realmOfHost: () => undefined, libdefault: () => undefined };
+      const tgt = await new KdcClient({ config }).asExchange(user(kdc, 'alice'), passwordKeySource(PASSWORD));
+      expect(tgt.client.components).toEqual(['alice']);
+      expect(udpRequests).toBe(2); // the first AS-REQ and the pre-authenticated one, each retried over TCP
+    } finally {
+      udp.close();
+      tcp.close();
+    }
   });
 
   test('a large request goes by TCP, and a KDC answer is read from the 4-byte length framing', async () => {
