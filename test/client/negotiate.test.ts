@@ -155,12 +155,17 @@ describe('Negotiate with message encryption over HTTP', () => {
     expect(relay.sent.join('')).toContain('Content-Type: application/soap+xml;charset=UTF-8');
   });
 
-  it('needs explicit credentials on this platform', () => {
-    const wsman = createObject('WSMan.Automation');
-    const session = wsman.CreateSession(relay.url, F.WSManFlagUseNegotiate).value!;
-    return session.Identify().then((result) => {
-      expect(result.hr).toBe(0x8009030e);
-    });
+  it('without explicit credentials needs Kerberos tickets (a credential cache): none → SEC_E_NO_CREDENTIALS', async () => {
+    const saved = process.env.KRB5CCNAME;
+    process.env.KRB5CCNAME = `FILE:${join(dataDir, 'no-such-cache')}`;
+    try {
+      const wsman = createObject('WSMan.Automation');
+      const session = wsman.CreateSession(relay.url, F.WSManFlagUseNegotiate).value!;
+      expect((await session.Identify()).hr).toBe(0x8009030e);
+    } finally {
+      if (saved === undefined) delete process.env.KRB5CCNAME;
+      else process.env.KRB5CCNAME = saved;
+    }
   });
 });
 

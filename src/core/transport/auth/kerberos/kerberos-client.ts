@@ -5,7 +5,6 @@
  * AP-REQ/AP-REP of gss/initiator.ts. The ticket is fetched before the first leg (start) because
  * that may need the KDC; building the tokens needs no network.
  */
-import { securityError } from '../security-errors';
 import { decodeMessage, EncryptionKey, NameType } from './asn1';
 import { type Credential, type Principal, principalName } from './credential';
 import { KerberosInitiator, type DelegatedTicket, type ServiceCredential } from './gss/initiator';
@@ -58,7 +57,6 @@ export interface KerberosContextOptions {
 /** One security context: start() fetches tickets, then initialToken/handleReply as in gss/initiator.ts. */
 export async function startKerberosContext(options: KerberosContextOptions): Promise<KerberosInitiator> {
   const ticket = await options.credentials.serviceTicket(options.target);
-  if (ticket.key.value.length === 0) throw securityError('SEC_E_NO_KERB_KEY', 'the service ticket has no session key');
   const delegate = options.delegate ? delegatedTicket(await options.credentials.forwardedTgt()) : undefined;
   return new KerberosInitiator({
     credential: serviceCredential(ticket),
