@@ -39,11 +39,6 @@ function schemeToken(challenges: readonly string[], scheme: string): Buffer | un
 const SPNEGO_MECHS = [MS_KRB5_OID, KRB5_OID, NTLMSSP_OID];
 const KERBEROS_MECHS = new Set([MS_KRB5_OID, KRB5_OID]);
 
-/** Credentials are read once per provider (the cache or keytab file at session start). */
-function credentialsOf(options: KerberosAuthOptions): KerberosCredentials {
-  return new KerberosCredentials(options);
-}
-
 /** Delegation, and over HTTPS the `tls-server-end-point` bindings of the certificate the probe connection presented. */
 function contextOptions(options: KerberosAuthOptions, connection: ConnectionFacts | undefined): { delegate?: true; channelBindings?: Buffer } {
   return {
@@ -88,7 +83,8 @@ export class KerberosAuth extends KerberosContextAuth {
 
   constructor(private readonly options: KerberosAuthOptions) {
     super();
-    this.credentials = credentialsOf(options);
+    // Read once per provider: the cache or keytab file as it is when the session connects.
+    this.credentials = new KerberosCredentials(options);
   }
 
   async prepare(connection?: ConnectionFacts): Promise<void> {
@@ -150,7 +146,7 @@ export class NegotiateKerberosAuth extends KerberosContextAuth {
     this.ntlm = undefined;
     this.context = undefined;
     try {
-      this.credentials ??= credentialsOf(this.options);
+      this.credentials ??= new KerberosCredentials(this.options);
       const target = servicePrincipal(this.options.target, this.credentials);
       this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
     } catch (error) {
