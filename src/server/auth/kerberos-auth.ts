@@ -8,10 +8,9 @@
  */
 import { inject, injectable } from 'inversify';
 import { decodeSpnego, encodeNegTokenResp, NegState } from '../../core/transport/auth/spnego';
-import { acceptSecurityContext, type AcceptedContext } from '../../core/transport/auth/kerberos/gss/acceptor';
+import { acceptSecurityContext, CLOCK_SKEW_MS, type AcceptedContext } from '../../core/transport/auth/kerberos/gss/acceptor';
 import { KRB5_OID, MS_KRB5_OID, unframeToken } from '../../core/transport/auth/kerberos/gss/gss-token';
 import { ReplayCache } from '../../core/transport/auth/kerberos/gss/replay-cache';
-import { CLOCK_SKEW_MS } from '../../core/transport/auth/kerberos/gss/acceptor';
 import { EncryptionKey } from '../../core/transport/auth/kerberos/asn1';
 import type { KeytabEntry } from '../../core/transport/auth/kerberos/keytab';
 import { KERBEROS_ENCRYPTED_PROTOCOL } from '../../core/transport/message-encryption';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { securityError } from '../../security-errors';
-import { EncryptedData, EncryptionKey, flagBit } from '../asn1';
+import { Asn1FormatError, EncryptedData, EncryptionKey, flagBit } from '../asn1';
 import type { EncryptionType } from '../crypto/encryption-type';
 import { encryptionType } from '../crypto/encryption-types';
 
@@ -37,7 +37,7 @@ export function decodeOrInvalid<T>(decode: () => T): T {
   try {
     return decode();
   } catch (error) {
-    if (error instanceof Error && error.name === 'Asn1FormatError') throw securityError('SEC_E_INVALID_TOKEN', `malformed Kerberos message: ${error.message}`);
+    if (error instanceof Asn1FormatError) throw securityError('SEC_E_INVALID_TOKEN', `malformed Kerberos message: ${error.message}`);
     throw error;
   }
 }
