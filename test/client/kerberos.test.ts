@@ -12,6 +12,7 @@ import type { Session } from '../../src/automation/session';
 import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../helpers/mit-kdc';
 import { Relay } from '../helpers/tcp-relay';
+import { decodeSpnego, NTLMSSP_OID } from '../../src/core/transport/auth/spnego';
 
 const PASSWORD = 'Kdc-Pass#42';
 const SERVICE = 'wmicimv2/Win32_Service';
@@ -30,7 +31,7 @@ describeWithMitKdc('Kerberos client ↔ endpoint through a real MIT KDC', () => 
     const keytab = join(kdc.dir, 'endpoint.keytab');
     kdc.ktadd('HOST/localhost', keytab);
     // The local account alice: its own password is irrelevant to Kerberos.
-    endpoint = await startEndpoint({ port: 0, users: ['alice:Local-Only#1', 'svc:Local-Only#2'], keytab, machineName: 'WIN-KRB', dataDir: join(kdc.dir, 'data') });
+    endpoint = await startEndpoint({ port: 0, users: ['alice:Local-Only#1', 'svc:Local-Only#2', 'localonly:Local-Only#3'], keytab, machineName: 'WIN-KRB', dataDir: join(kdc.dir, 'data') });
     relay = await Relay.start(new URL(endpoint.url!));
     relay.host = 'localhost';
     process.env.KRB5_CONFIG = kdc.krb5Conf;
@@ -153,6 +154,14 @@ describeWithMitKdc('Kerberos client ↔ endpoint through a real MIT KDC', () => 
     expect(unknown.hr).toBe(0x8009030c);
     expect(unknown.error!.description).toContain('KDC_ERR_C_PRINCIPAL_UNKNOWN');
     expect(relay.requests()).toHaveLength(0);
+  });
+
+  test('Negotiate with an account the KDC does not know (a local account of the host) goes on with NTLM', async () => {
+    const got = await openSession(F.WSManFlagUseNegotiate | F.WSManFlagCredUsernamePassword, 'localonly', 'Local-Only#3').Get(`${SERVICE}?Name=WinRM`);
+    expect(got.error).toBeUndefined();
+    const token = /^Authorization: Negotiate ([A-Za-z0-9+/=]+)/m.exec(relay.sent.join(''))![1]!;
+    const init = decodeSpnego(Buffer.from(token, 'base64'));
+    expect(init.kind === 'init' && init.mechTypes[0]).toBe(NTLMSSP_OID);
   });
 
   test('a tampered sealed reply fails with 0x803380F9, drops the connection, and the next call authenticates again', async () => {

@@ -4,7 +4,7 @@
  * `Authorization: Negotiate` offering Kerberos first (the Microsoft and the standard Kerberos
  * OIDs, then NTLM) with the AP-REQ as the optimistic token, sealing as
  * application/HTTP-SPNEGO-session-encrypted. Negotiate falls back to NTLM, as Windows does, when
- * Kerberos cannot start: no KDC answers, or the KDC does not know the target.
+ * Kerberos cannot start: no KDC answers, or the KDC knows the target or the client not.
  */
 import { WSManError, wsmanError } from '../errors/wsman-error';
 import { securityError } from './auth/security-errors';
@@ -17,6 +17,7 @@ import { decodeSpnego, encodeMechTypes, encodeNegTokenInit, NegState, NTLMSSP_OI
 import { NegotiateAuth, type ClientAuthProvider, type ConnectionFacts } from './client-auth';
 import type { NegotiateClientOptions } from './auth/negotiate';
 import { loadKrb5Config } from './auth/kerberos/krb5-config';
+import { KerberosRefusal, KrbErrorCode } from './auth/kerberos/kdc-errors';
 import { decryptMessage, encryptMessage, KERBEROS_ENCRYPTED_PROTOCOL, SPNEGO_ENCRYPTED_PROTOCOL, type EncryptedBody, type EncryptedCharset } from './message-encryption';
 
 export interface KerberosAuthOptions extends KerberosCredentialOptions {
@@ -114,6 +115,16 @@ export class KerberosAuth extends KerberosContextAuth {
 /** Kerberos failures after which Negotiate tries NTLM (Windows' Negotiate does the same). */
 const FALLBACK_CODES = new Set(['SEC_E_NO_AUTHENTICATING_AUTHORITY', 'SEC_E_TARGET_UNKNOWN']);
 
+/**
+ * No KDC answers, the KDC does not know the target, or it does not know the client (an account
+ * of the target host itself, e.g. `HOST\Administrator`): Negotiate goes on with NTLM.
+ */
+function fallsBackToNtlm(error: unknown): boolean {
+  if (!(error instanceof WSManError)) return false;
+  if (FALLBACK_CODES.has(error.code)) return true;
+  return error.cause instanceof KerberosRefusal && error.cause.errorCode === KrbErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN;
+}
+
 export interface NegotiateKerberosOptions extends KerberosAuthOptions {
   /** NTLM under Negotiate, when Kerberos cannot be used and a password was given. */
   readonly ntlm?: Omit<NegotiateClientOptions, 'channelBindings'>;
@@ -150,7 +161,7 @@ export class NegotiateKerberosAuth extends KerberosContextAuth {
       const target = servicePrincipal(this.options.target, this.credentials);
       this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
     } catch (error) {
-      if (!this.options.ntlm || !(error instanceof WSManError) || !FALLBACK_CODES.has(error.code)) throw error;
+      if (!this.options.ntlm || !fallsBackToNtlm(error)) throw error;
       this.ntlm = new NegotiateAuth(this.options.ntlm);
     }
   }

@@ -24,6 +24,7 @@ export type SecurityErrorName =
   | 'SEC_E_UNSUPPORTED_PREAUTH'
   | 'SEC_E_NO_KERB_KEY';
 
-export function securityError(name: SecurityErrorName, detail?: string): WSManError {
-  return wsmanError(name, detail ? { message: `${plainMessageText(errorNamed(name))}: ${detail}` } : {});
+/** `cause`: what callers may branch on (e.g. the Kerberos error code behind an SSPI code); never a secret. */
+export function securityError(name: SecurityErrorName, detail?: string, cause?: unknown): WSManError {
+  return wsmanError(name, { ...(detail ? { message: `${plainMessageText(errorNamed(name))}: ${detail}` } : {}), ...(cause !== undefined ? { cause } : {}) });
 }

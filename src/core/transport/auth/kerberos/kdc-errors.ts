@@ -46,8 +46,13 @@ export function krbErrorName(code: number): string {
   return name !== undefined ? `${name} (${code})` : `Kerberos error ${code}`;
 }
 
-/** The SSPI error a KRB-ERROR from the KDC (or the acceptor) becomes. */
+/** The Kerberos error behind an SSPI error (its `cause`), for callers that act on it. */
+export class KerberosRefusal {
+  constructor(readonly errorCode: number) {}
+}
+
+/** The SSPI error a KRB-ERROR from the KDC (or the acceptor) becomes; its cause is a KerberosRefusal. */
 export function krbErrorToSecurityError(error: KrbError, context: string): WSManError {
   const name = SSPI.get(error.errorCode) ?? 'SEC_E_KDC_INVALID_REQUEST';
-  return securityError(name, `${context}: ${krbErrorName(error.errorCode)}`);
+  return securityError(name, `${context}: ${krbErrorName(error.errorCode)}`, new KerberosRefusal(error.errorCode));
 }
