@@ -214,3 +214,26 @@ describe('KDC transport without a KDC', () => {
     ]);
   });
 });
+
+describeWithMitKdc('AS exchange with the other encryption types (real MIT KDC)', () => {
+  test('a principal with only an rc4-hmac key (no salt) and one with only aes256-cts-hmac-sha384-192 (salt and s2kparams)', async () => {
+    const kdc = await startMitKdc({
+      libdefaults: ['allow_weak_crypto = true', 'allow_rc4 = true'],
+      realmSettings: ['supported_enctypes = aes256-cts-hmac-sha384-192:normal aes256-cts-hmac-sha1-96:normal arcfour-hmac:normal'],
+    });
+    try {
+      kdc.kadmin('addprinc -pw Rc4-Pass#1 -e arcfour-hmac:normal +requires_preauth rc4user');
+      kdc.kadmin('addprinc -pw Sha2-Pass#1 -e aes256-cts-hmac-sha384-192:normal +requires_preauth sha2user');
+      const client = new KdcClient({ config: loadKrb5Config(kdc.env) });
+      // Each client key exists in one encryption type only: pre-authentication and the reply use it.
+      const rc4 = await client.asExchange(user(kdc, 'rc4user'), passwordKeySource('Rc4-Pass#1'));
+      expect(rc4.client.components).toEqual(['rc4user']);
+      const sha2 = await client.asExchange(user(kdc, 'sha2user'), passwordKeySource('Sha2-Pass#1'));
+      expect(sha2.client.components).toEqual(['sha2user']);
+      const wrong = await failure(client.asExchange(user(kdc, 'rc4user'), passwordKeySource('Sha2-Pass#1')));
+      expect(wrong.hresult >>> 0).toBe(0x8009030c);
+    } finally {
+      await kdc.stop();
+    }
+  });
+});
