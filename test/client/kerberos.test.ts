@@ -5,6 +5,7 @@
  * tampered sealed reply. A TCP relay shows what travels on the wire.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createObject } from '../../src/index';
 import { WSManSessionFlags as F } from '../../src/automation/flags';
@@ -173,6 +174,35 @@ describeWithMitKdc('Kerberos client ↔ endpoint through a real MIT KDC', () => 
     relay.sent.length = 0;
     expect((await session.Get(`${SERVICE}?Name=WinRM`)).error).toBeUndefined();
     expect(relay.sent.join('')).toMatch(/^Authorization: Kerberos /m);
+  });
+
+  test('WSManFlagEnableSPNServerPort asks for HOST/<host>:<port>, which the endpoint then needs in its keytab', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    kdc.addService(`HOST/localhost:${port}`);
+    const keytab = join(kdc.dir, 'port.keytab');
+    kdc.ktadd(`HOST/localhost:${port}`, keytab);
+    const withPort = await startEndpoint({ port, users: ['alice:Local-Only#1'], keytab, machineName: 'WIN-KRB', dataDir: join(kdc.dir, 'port-data') });
+    try {
+      const url = `http://localhost:${port}/wsman`;
+      const wsman = createObject('WSMan.Automation');
+      const options = wsman.CreateConnectionOptions().value!;
+      options.put_UserName('alice');
+      options.put_Password(PASSWORD);
+      const flags = F.WSManFlagUseKerberos | F.WSManFlagCredUsernamePassword;
+      const spnPort = wsman.CreateSession(url, flags | F.WSManFlagEnableSPNServerPort, options).value!;
+      expect((await spnPort.Get(`${SERVICE}?Name=WinRM`)).error).toBeUndefined();
+      // Without the flag the client asks for HOST/localhost, a ticket this endpoint has no key for.
+      const plain = wsman.CreateSession(url, flags, options).value!;
+      const refused = await plain.Get(`${SERVICE}?Name=WinRM`);
+      expect(refused.hr).toBe(0x80070005); // the endpoint refuses the AP-REQ (HTTP 401)
+    } finally {
+      await withPort.close();
+    }
   });
 
   test('HTTPS: the AP-REQ carries channel bindings of the certificate, which an endpoint with CbtHardeningLevel=Strict requires', async () => {
