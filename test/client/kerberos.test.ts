@@ -15,6 +15,9 @@ import { describeWithMitKdc, startMitKdc, type MitKdc } from '../helpers/mit-kdc
 import { Relay } from '../helpers/tcp-relay';
 import { decodeSpnego, NTLMSSP_OID } from '../../src/core/transport/auth/spnego';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Kdc-Pass#42';
 const SERVICE = 'wmicimv2/Win32_Service';
 const KRB_ENV = ['KRB5_CONFIG', 'KRB5CCNAME', 'KRB5_CLIENT_KTNAME'] as const;

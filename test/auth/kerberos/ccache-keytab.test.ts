@@ -9,6 +9,9 @@ import { loadKrb5Config } from '../../../src/core/transport/auth/kerberos/krb5-c
 import { keytabKeySource } from '../../../src/core/transport/auth/kerberos/kerberos-credentials';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Correct-Horse-7';
 
 describeWithMitKdc('credential caches and keytabs written by MIT tools', () => {

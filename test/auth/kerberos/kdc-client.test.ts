@@ -9,6 +9,9 @@ import { locateKdcs, sendToKdc } from '../../../src/core/transport/auth/kerberos
 import { WSManError } from '../../../src/core/errors/wsman-error';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Correct-Horse-7';
 
 function user(kdc: MitKdc, name: string): Principal {

@@ -21,6 +21,9 @@ import { WSManSessionFlags as F } from '../../../src/automation/flags';
 import { startEndpoint, type RunningEndpoint } from '../../../src/server/endpoint';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Correct-Horse-7';
 
 function acceptorFor(keytab: string) {

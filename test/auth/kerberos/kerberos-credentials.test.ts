@@ -7,6 +7,9 @@ import { krb5ConfigFrom, parseProfile } from '../../../src/core/transport/auth/k
 import { WSManError } from '../../../src/core/errors/wsman-error';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Correct-Horse-7';
 
 async function failure(run: () => unknown): Promise<WSManError> {

@@ -14,6 +14,9 @@ import { readKeytab } from '../../../src/core/transport/auth/kerberos/keytab';
 import { KerberosAuth } from '../../../src/core/transport/kerberos-client-auth';
 import { describeWithMitKdc, startMitKdc, type MitKdc } from '../../helpers/mit-kdc';
 
+// A real KDC, endpoint and several round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'Hunter2-Secret!';
 
 function forms(secret: Buffer): string[] {
