@@ -23,6 +23,7 @@ import { decryptedData, encryptedData, newKey } from '../../../src/core/transpor
 import { frameToken, TokenId, unframeToken } from '../../../src/core/transport/auth/kerberos/gss/gss-token';
 import { KerberosInitiator, type DelegatedTicket, type ServiceCredential } from '../../../src/core/transport/auth/kerberos/gss/initiator';
 import { ReplayCache } from '../../../src/core/transport/auth/kerberos/gss/replay-cache';
+import { WSManError } from '../../../src/core/errors/wsman-error';
 
 const REALM = 'EXAMPLE.TEST';
 const SERVICE = PrincipalName.of(NameType.SRV_INST, 'HTTP', 'host.example.test');
@@ -140,6 +141,26 @@ describe('acceptor refusals', () => {
       expect(text).not.toContain('service secret');
     }
     expect.assertions(2);
+  });
+
+  it('any corruption of an AP-REQ is refused with an SSPI error, never another exception', () => {
+    const token = new KerberosInitiator({ credential: issue(key) }).initialToken();
+    const options = acceptorOptions(key);
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % below;
+    };
+    for (let round = 0; round < 300; round++) {
+      const corrupt = Buffer.from(token);
+      for (let flips = 1 + random(3); flips > 0; flips--) corrupt[random(corrupt.length)] = random(256);
+      const cut = random(4) === 0 ? corrupt.subarray(0, random(corrupt.length)) : corrupt;
+      try {
+        acceptSecurityContext(cut, options);
+      } catch (error) {
+        expect(error).toBeInstanceOf(WSManError);
+      }
+    }
   });
 
   it('garbage and non-Kerberos tokens: SEC_E_INVALID_TOKEN', () => {

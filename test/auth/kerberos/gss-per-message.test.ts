@@ -8,6 +8,7 @@ import { ENCRYPTION_TYPES } from '../../../src/core/transport/auth/kerberos/cryp
 import { aes256CtsHmacSha196 } from '../../../src/core/transport/auth/kerberos/crypto/aes-sha1';
 import { rc4Hmac } from '../../../src/core/transport/auth/kerberos/crypto/rc4-hmac';
 import { KerberosSessionSecurity } from '../../../src/core/transport/auth/kerberos/gss/kerberos-session';
+import { WSManError } from '../../../src/core/errors/wsman-error';
 import { rotate, TOKEN_HEADER_LENGTH, unwrapToken, wrapToken, type MessageKey } from '../../../src/core/transport/auth/kerberos/gss/per-message';
 
 const AES_TYPES = ENCRYPTION_TYPES.filter((type) => type.trailerLength > 0);
@@ -103,6 +104,27 @@ describe.each(AES_TYPES.map((type, index) => [type.name, index] as const))('%s W
     expect(() => stranger.unwrap(own.header, own.sealed)).toThrow(expect.objectContaining({ code: 'SEC_E_MESSAGE_ALTERED' }));
     const noSubkey = new KerberosSessionSecurity({ ...key, acceptorSubkey: false }, 'acceptor', 0, 1000);
     expect(() => noSubkey.unwrap(own.header, own.sealed)).toThrow(expect.objectContaining({ code: 'SEC_E_INVALID_TOKEN' }));
+  });
+});
+
+describe('corrupted Wrap tokens', () => {
+  it('are refused with an SSPI error, never another exception, and leave the sequence alone', () => {
+    const key = keyOf(2);
+    const { client, server } = pair(key);
+    const { header, sealed } = client.wrap(message);
+    let seed = 11;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % below;
+    };
+    for (let round = 0; round < 300; round++) {
+      const h = Buffer.from(header);
+      const s = Buffer.from(sealed);
+      const target = random(2) === 0 ? h : s;
+      target[random(target.length)] ^= 1 + random(255);
+      expect(() => server.unwrap(random(5) === 0 ? h.subarray(0, random(h.length)) : h, s)).toThrow(WSManError);
+    }
+    expect(server.unwrap(header, sealed)).toEqual(message);
   });
 });
 
