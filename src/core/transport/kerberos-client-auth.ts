@@ -9,8 +9,8 @@
 import { WSManError, wsmanError } from '../errors/wsman-error';
 import { securityError } from './auth/security-errors';
 import { tlsServerEndPoint } from './auth/channel-bindings';
-import { KerberosCredentials, type KerberosCredentialOptions } from './auth/kerberos/kerberos-credentials';
-import { servicePrincipal, startKerberosContext, type ServicePrincipalOptions } from './auth/kerberos/kerberos-client';
+import type { KerberosCredentialOptions, KerberosCredentials } from './auth/kerberos/kerberos-credentials';
+import type { ServicePrincipalOptions } from './auth/kerberos/kerberos-client';
 import type { KerberosInitiator } from './auth/kerberos/gss/initiator';
 import { KRB5_OID, MS_KRB5_OID } from './auth/kerberos/gss/gss-token';
 import { decodeSpnego, encodeMechTypes, encodeNegTokenInit, NegState, NTLMSSP_OID } from './auth/spnego';
@@ -48,6 +48,24 @@ function contextOptions(options: KerberosAuthOptions, connection: ConnectionFact
   };
 }
 
+/**
+ * Credentials (read once per provider: the cache or keytab as it is when the session first
+ * connects) and a new context for this connection. The Kerberos machinery (ASN.1 schema library,
+ * crypto, KDC client) is loaded here, on first use, so that sessions and script hosts that never
+ * use Kerberos do not load it at start-up.
+ */
+async function startContext(
+  options: KerberosAuthOptions,
+  held: KerberosCredentials | undefined,
+  connection: ConnectionFacts | undefined,
+): Promise<{ credentials: KerberosCredentials; context: KerberosInitiator }> {
+  const { KerberosCredentials: Credentials } = require('./auth/kerberos/kerberos-credentials') as typeof import('./auth/kerberos/kerberos-credentials');
+  const { servicePrincipal, startKerberosContext } = require('./auth/kerberos/kerberos-client') as typeof import('./auth/kerberos/kerberos-client');
+  const credentials = held ?? new Credentials(options);
+  const context = await startKerberosContext({ credentials, target: servicePrincipal(options.target, credentials), ...contextOptions(options, connection) });
+  return { credentials, context };
+}
+
 /** Shared by both forms: the context of the current connection, sealing once it is complete. */
 abstract class KerberosContextAuth implements ClientAuthProvider {
   readonly connectionBound = true;
@@ -80,17 +98,15 @@ abstract class KerberosContextAuth implements ClientAuthProvider {
 /** `Authorization: Kerberos` (WSManFlagUseKerberos): Kerberos or nothing. */
 export class KerberosAuth extends KerberosContextAuth {
   protected readonly protocol = KERBEROS_ENCRYPTED_PROTOCOL;
-  private readonly credentials: KerberosCredentials;
+  private credentials: KerberosCredentials | undefined;
 
   constructor(private readonly options: KerberosAuthOptions) {
     super();
-    // Read once per provider: the cache or keytab file as it is when the session connects.
-    this.credentials = new KerberosCredentials(options);
   }
 
   async prepare(connection?: ConnectionFacts): Promise<void> {
-    const target = servicePrincipal(this.options.target, this.credentials);
-    this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
+    this.context = undefined;
+    ({ credentials: this.credentials, context: this.context } = await startContext(this.options, this.credentials, connection));
   }
 
   initialToken(): string {
@@ -157,9 +173,7 @@ export class NegotiateKerberosAuth extends KerberosContextAuth {
     this.ntlm = undefined;
     this.context = undefined;
     try {
-      this.credentials ??= new KerberosCredentials(this.options);
-      const target = servicePrincipal(this.options.target, this.credentials);
-      this.context = await startKerberosContext({ credentials: this.credentials, target, ...contextOptions(this.options, connection) });
+      ({ credentials: this.credentials, context: this.context } = await startContext(this.options, this.credentials, connection));
     } catch (error) {
       if (!this.options.ntlm || !fallsBackToNtlm(error)) throw error;
       this.ntlm = new NegotiateAuth(this.options.ntlm);
