@@ -3,7 +3,7 @@
  *   --host H  --port N  --https  --https-port N  --cert FILE --key FILE
  *   --user NAME:PASSWORD (repeatable)  --user-file FILE  --allow-unencrypted  --data DIR
  *   --client-ca FILE  --map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]  --machine NAME
- *   --cim-schema FILE  --cim-instances DIR  --help
+ *   --cim-schema FILE  --cim-instances DIR  --keytab FILE  --realm REALM  --help
  * Accounts also come from $WSMAN_SERVE_USERS, so that no password need show in `ps`.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ export const SERVE_USAGE =
   'usage: wsman serve [--host H] [--port N] [--https] [--https-port N] [--cert FILE --key FILE]\n' +
   '                   [--user NAME:PASSWORD]... [--user-file FILE]... [--allow-unencrypted] [--data DIR]\n' +
   '                   [--client-ca FILE] [--map-cert SUBJECT=USER[@ISSUER_THUMBPRINT]]...\n' +
-  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR] [--help]';
+  '                   [--machine NAME] [--cim-schema FILE] [--cim-instances DIR]\n' +
+  '                   [--keytab FILE [--realm REALM]] [--help]';
 
 /** Environment variable with accounts, one NAME:PASSWORD per line, like a --user-file. */
 export const USERS_VARIABLE = 'WSMAN_SERVE_USERS';
@@ -104,12 +105,15 @@ export function parseServeArguments(args: readonly string[], environment: NodeJS
       case '--machine': options.machineName = value(); break;
       case '--cim-schema': options.cimSchemaFile = value(); break;
       case '--cim-instances': options.cimInstancesDir = value(); break;
+      case '--keytab': options.keytab = value(); break;
+      case '--realm': options.realm = value(); break;
       default: throw new Error(`unknown option ${flag}`);
     }
   }
   if (users.length > 0) options.users = users;
   if (mappings.length > 0) options.certificateMappings = mappings;
   if (authorities.length > 0) options.clientCertificateAuthorities = authorities;
+  if (options.realm !== undefined && options.keytab === undefined) throw new Error('--realm needs --keytab');
   return options;
 }
 

@@ -16,6 +16,8 @@ import { writeFileDurably } from './durable-file';
 import { ConnectionBudget } from './http/connection-budget';
 import { HttpFront } from './http/http-front';
 import type { EndpointUser } from './auth/server-auth';
+import type { KerberosServiceKeys } from './auth/kerberos-auth';
+import { readKeytab, type KeytabEntry } from '../core/transport/auth/kerberos/keytab';
 import { createEndpointContainer } from './server-module';
 import type { EndpointState, ListenerInfo } from './service/endpoint-state';
 import type { CertificateMapping } from './tls/certificate-mapping';
@@ -55,6 +57,10 @@ export interface EndpointOptions {
   readonly unauthenticatedDeadlineMs?: number;
   /** Any request body must be complete this soon after its headers, else 408 (default 10 s). */
   readonly requestBodyDeadlineMs?: number;
+  /** MIT keytab with the service's Kerberos keys (e.g. HTTP/host@REALM): enables Kerberos, direct and under Negotiate. */
+  readonly keytab?: string;
+  /** Realm whose principals map to the local accounts of the same name (default: the keytab's realms). */
+  readonly realm?: string;
   /** Idle keep-alive connections are closed after this long (default 120 s, HTTP.sys's IdleConnectionTimeout). */
   readonly idleTimeoutMs?: number;
 }
@@ -98,6 +104,19 @@ function saveConfig(dataDir: string | undefined, config: WinRMConfig): void {
   writeFileDurably(join(dataDir, CONFIG_FILE), JSON.stringify(config.changedValues(), null, 2));
 }
 
+/** The keytab's keys (read once at start); an unreadable or empty keytab stops the start, naming the file only. */
+function loadServiceKeys(options: EndpointOptions): KerberosServiceKeys {
+  if (options.keytab === undefined) return { keytab: [] };
+  let keytab: KeytabEntry[];
+  try {
+    keytab = readKeytab(options.keytab);
+  } catch (error) {
+    throw new Error(`cannot read the keytab ${options.keytab}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (keytab.length === 0) throw new Error(`the keytab ${options.keytab} holds no keys`);
+  return { keytab, ...(options.realm !== undefined ? { realm: options.realm } : {}) };
+}
+
 function urlOf(transport: 'http' | 'https', host: string, port: number): string {
   const shown = host.includes(':') ? `[${host}]` : host;
   return `${transport}://${shown}:${port}/wsman`;
@@ -127,10 +146,12 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   if (options.allowUnencrypted) overrides['Service/AllowUnencrypted'] = 'true';
   const config = new WinRMConfig(overrides);
   const listeners: ListenerInfo[] = [];
+  const kerberos = loadServiceKeys(options);
   const state: EndpointState = {
     machineName,
     osVersion: OS_VERSION,
     config,
+    kerberos: kerberos.keytab.length > 0,
     listeners,
     saveConfig: (next) => saveConfig(options.dataDir, next),
   };
@@ -152,6 +173,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     users: (options.users ?? []).map((u) => (typeof u === 'string' ? parseUser(u) : u)),
     certificateMappings: options.certificateMappings ?? [],
     cimStore,
+    kerberos,
   });
   const front = container.get(HttpFront);
   const timeouts = {

@@ -2,7 +2,7 @@
 export interface Principal {
   readonly userName: string;
   /** Scheme that proved the identity; 'Anonymous' only for unauthenticated Identify. */
-  readonly scheme: 'Basic' | 'Certificate' | 'Negotiate' | 'Anonymous';
+  readonly scheme: 'Basic' | 'Certificate' | 'Negotiate' | 'Kerberos' | 'Anonymous';
 }
 
 export const ANONYMOUS: Principal = { userName: '', scheme: 'Anonymous' };

@@ -5,6 +5,7 @@
 import { Container, ContainerModule } from 'inversify';
 import { BasicAuthScheme } from './auth/basic-auth';
 import { CertificateAuthScheme, CertificateMappings } from './auth/certificate-auth';
+import { EndpointKerberos, KerberosAuthScheme, KerberosServiceKeys } from './auth/kerberos-auth';
 import { NegotiateAuthScheme } from './auth/negotiate-auth';
 import { EndpointUsers, ServerAuthScheme, type EndpointUser } from './auth/server-auth';
 import { CimStore } from './cim/cim-store';
@@ -24,6 +25,8 @@ export interface EndpointBindings {
   readonly certificateMappings: readonly CertificateMapping[];
   readonly cimStore: CimStore;
   readonly connectionBudget: ConnectionBudget;
+  /** Kerberos service keys (`--keytab`); none by default. */
+  readonly kerberos?: KerberosServiceKeys;
 }
 
 export function endpointModule(bindings: EndpointBindings): ContainerModule {
@@ -33,10 +36,13 @@ export function endpointModule(bindings: EndpointBindings): ContainerModule {
     bind(CertificateMappings).toConstantValue(bindings.certificateMappings);
     bind(CimStore).toConstantValue(bindings.cimStore);
     bind(ConnectionBudget).toConstantValue(bindings.connectionBudget);
+    bind(KerberosServiceKeys).toConstantValue(bindings.kerberos ?? { keytab: [] });
+    bind(EndpointKerberos).toSelf().inSingletonScope();
     bind(ResourceProvider).to(ConfigResources).inSingletonScope();
     bind(ResourceProvider).to(WmiResources).inSingletonScope();
-    // Binding order is the order of the WWW-Authenticate offers: Negotiate, then Basic, as Windows lists them.
+    // Binding order is the order of the WWW-Authenticate offers: Negotiate, (Kerberos,) then Basic, as Windows lists them.
     bind(ServerAuthScheme).to(NegotiateAuthScheme).inSingletonScope();
+    bind(ServerAuthScheme).to(KerberosAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(BasicAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(CertificateAuthScheme).inSingletonScope();
     bind(EnumerationContexts).toConstantValue(new EnumerationContexts());

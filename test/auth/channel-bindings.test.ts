@@ -1,13 +1,15 @@
 /** tls-server-end-point (RFC 5929) and the MsvAvChannelBindings hash. */
 import { createHash, X509Certificate } from 'node:crypto';
-import { bitString, explicit, nullValue, oid, sequence } from '../../src/core/asn1/der';
+import { explicit, oid, sequence } from '../../src/core/asn1/der';
 import { channelBindingsHash, tlsServerEndPoint } from '../../src/core/transport/auth/channel-bindings';
 import { issueCertificate } from '../../src/server/tls/certificate-builder';
 
 const PREFIX = 'tls-server-end-point:';
 
 /** A certificate-shaped DER (tbsCertificate, signatureAlgorithm, signature) with the given algorithm identifier. */
-const certificateWith = (algorithm: Buffer): Buffer => sequence(sequence(), algorithm, bitString(Buffer.from('signature')));
+const certificateWith = (algorithm: Buffer): Buffer => sequence(sequence(), algorithm, Buffer.concat([Buffer.from([0x03, 10, 0]), Buffer.from('signature')]));
+/** DER NULL (the RSA algorithms' parameters). */
+const nullValue = (): Buffer => Buffer.from([0x05, 0x00]);
 const digest = (name: string, data: Buffer): string => createHash(name).update(data).digest('hex');
 
 describe('channelBindingsHash', () => {

@@ -4,8 +4,6 @@
  * message goes wrong. A TCP relay between the two shows what is on the wire and breaks it on demand.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createObject } from '../../src/index';
@@ -16,69 +14,11 @@ import { issueCertificate } from '../../src/server/tls/certificate-builder';
 import { NegotiateAuth } from '../../src/core/transport/client-auth';
 import { NegotiateServer } from '../../src/core/transport/auth/negotiate';
 import { tlsServerEndPoint } from '../../src/core/transport/auth/channel-bindings';
+import { Relay } from '../helpers/tcp-relay';
 
 const USER = 'alice';
 const PASSWORD = 'Secret#1';
 const SERVICE = 'wmicimv2/Win32_Service';
-
-/** Relays TCP to the endpoint, keeps what the client sent, and can drop connections or flip reply bytes. */
-class Relay {
-  readonly sent: string[] = [];
-  private readonly sockets = new Set<Socket>();
-  /** Flips one ciphertext byte in the next sealed reply. */
-  tamperNextReply = false;
-
-  private constructor(private readonly server: Server) {}
-
-  static start(target: URL): Promise<Relay> {
-    let relay: Relay;
-    const server = createServer((client) => {
-      const upstream = connect(Number(target.port), target.hostname);
-      relay.sockets.add(client).add(upstream);
-      client.on('data', (chunk: Buffer) => {
-        relay.sent.push(chunk.toString('latin1'));
-        upstream.write(chunk);
-      });
-      upstream.on('data', (chunk: Buffer) => client.write(relay.maybeTamper(chunk)));
-      const end = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('close', end).on('error', end);
-      upstream.on('close', end).on('error', end);
-    });
-    relay = new Relay(server);
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(relay)));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/wsman`;
-  }
-
-  /** HTTP requests the client sent (request lines). */
-  requests(): string[] {
-    return this.sent.join('').match(/^POST \/wsman HTTP\/1\.1$/gm) ?? [];
-  }
-
-  dropConnections(): void {
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-  }
-
-  private maybeTamper(chunk: Buffer): Buffer {
-    const closing = chunk.lastIndexOf('--Encrypted Boundary--');
-    if (!this.tamperNextReply || closing < 0) return chunk;
-    this.tamperNextReply = false;
-    const copy = Buffer.from(chunk);
-    copy[closing - 10] ^= 0x01;
-    return copy;
-  }
-
-  close(): Promise<void> {
-    this.dropConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let endpoint: RunningEndpoint;
 let dataDir: string;
@@ -215,12 +155,17 @@ describe('Negotiate with message encryption over HTTP', () => {
     expect(relay.sent.join('')).toContain('Content-Type: application/soap+xml;charset=UTF-8');
   });
 
-  it('needs explicit credentials on this platform', () => {
-    const wsman = createObject('WSMan.Automation');
-    const session = wsman.CreateSession(relay.url, F.WSManFlagUseNegotiate).value!;
-    return session.Identify().then((result) => {
-      expect(result.hr).toBe(0x8009030e);
-    });
+  it('without explicit credentials needs Kerberos tickets (a credential cache): none → SEC_E_NO_CREDENTIALS', async () => {
+    const saved = process.env.KRB5CCNAME;
+    process.env.KRB5CCNAME = `FILE:${join(dataDir, 'no-such-cache')}`;
+    try {
+      const wsman = createObject('WSMan.Automation');
+      const session = wsman.CreateSession(relay.url, F.WSManFlagUseNegotiate).value!;
+      expect((await session.Identify()).hr).toBe(0x8009030e);
+    } finally {
+      if (saved === undefined) delete process.env.KRB5CCNAME;
+      else process.env.KRB5CCNAME = saved;
+    }
   });
 });
 

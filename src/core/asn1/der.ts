@@ -1,7 +1,9 @@
 /**
- * A minimal DER (ITU-T X.690 Distinguished Encoding Rules) writer, plus the small reader that picks fields out
- * of existing certificates and SPNEGO tokens. Every writer returns the complete TLV as a Buffer, so
- * values nest by plain function composition: `sequence(oid('2.5.4.3'), utf8String('host'))`.
+ * The small hand-written DER (ITU-T X.690) writer SPNEGO and the GSS-API token framing use, plus the
+ * reader that picks fields out of certificates and SPNEGO tokens. They stay off the schema layer
+ * (@peculiar/asn1-schema, used for Kerberos and X.509 building) because there it costs a measurable
+ * share of each handshake (docs/decisions.md). Every writer returns the complete TLV as a Buffer, so
+ * values nest by plain function composition: `sequence(oid('1.3.6.1.5.5.2'), octetString(token))`.
  */
 
 /** Universal tag numbers (with the constructed bit where the type is always constructed). */
@@ -45,27 +47,6 @@ export function sequence(...items: Buffer[]): Buffer {
   return tlv(Tag.SEQUENCE, Buffer.concat(items));
 }
 
-/** SET OF: DER orders the elements by their encodings (X.690 11.6). */
-export function set(...items: Buffer[]): Buffer {
-  return tlv(Tag.SET, Buffer.concat([...items].sort(Buffer.compare)));
-}
-
-/**
- * INTEGER. A bigint or number is encoded in minimal two's complement; a Buffer is an unsigned big-endian
- * magnitude (a serial number, an RSA modulus): leading zeros are dropped and one 0x00 is added when the top
- * bit is set, so the value stays positive.
- */
-export function integer(value: bigint | number | Buffer): Buffer {
-  if (Buffer.isBuffer(value)) {
-    let start = 0;
-    while (start < value.length - 1 && value[start] === 0) start++;
-    const magnitude = value.length === 0 ? Buffer.from([0]) : value.subarray(start);
-    return tlv(Tag.INTEGER, magnitude[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : Buffer.from(magnitude));
-  }
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`DER INTEGER needs an integer: ${value}`);
-  return tlv(Tag.INTEGER, twosComplement(BigInt(value)));
-}
-
 function twosComplement(value: bigint): Buffer {
   let byteCount = 1;
   if (value >= 0n) {
@@ -99,100 +80,8 @@ function base128(value: bigint): number[] {
   return groups;
 }
 
-export function utf8String(text: string): Buffer {
-  return tlv(Tag.UTF8_STRING, Buffer.from(text, 'utf8'));
-}
-
-/** PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ? only. */
-export function printableString(text: string): Buffer {
-  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text)) throw new RangeError(`not a PrintableString: '${text}'`);
-  return tlv(Tag.PRINTABLE_STRING, Buffer.from(text, 'latin1'));
-}
-
-/** IA5String (7-bit ASCII), the type of dNSName and rfc822Name. */
-export function ia5String(text: string): Buffer {
-  if (!/^[\x00-\x7f]*$/.test(text)) throw new RangeError(`not an IA5String: '${text}'`);
-  return tlv(Tag.IA5_STRING, Buffer.from(text, 'latin1'));
-}
-
-function twoDigits(value: number): string {
-  return String(value).padStart(2, '0');
-}
-
-function assertValidDate(date: Date): void {
-  if (Number.isNaN(date.getTime())) throw new RangeError('DER time needs a valid Date');
-}
-
-/** UTCTime YYMMDDHHMMSSZ (seconds precision, fractions dropped); only years 1950 to 2049 fit. */
-export function utcTime(date: Date): Buffer {
-  assertValidDate(date);
-  const year = date.getUTCFullYear();
-  if (year < 1950 || year > 2049) throw new RangeError(`UTCTime cannot hold the year ${year}`);
-  return tlv(Tag.UTC_TIME, Buffer.from(twoDigits(year % 100) + timeOfYear(date), 'latin1'));
-}
-
-/** GeneralizedTime YYYYMMDDHHMMSSZ (seconds precision, no fraction, as RFC 5280 requires). */
-export function generalizedTime(date: Date): Buffer {
-  assertValidDate(date);
-  const year = date.getUTCFullYear();
-  if (year < 0 || year > 9999) throw new RangeError(`GeneralizedTime cannot hold the year ${year}`);
-  return tlv(Tag.GENERALIZED_TIME, Buffer.from(String(year).padStart(4, '0') + timeOfYear(date), 'latin1'));
-}
-
-function timeOfYear(date: Date): string {
-  return (
-    twoDigits(date.getUTCMonth() + 1) +
-    twoDigits(date.getUTCDate()) +
-    twoDigits(date.getUTCHours()) +
-    twoDigits(date.getUTCMinutes()) +
-    twoDigits(date.getUTCSeconds()) +
-    'Z'
-  );
-}
-
-/** X.509 Time (RFC 5280 4.1.2.5): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
-export function time(date: Date): Buffer {
-  assertValidDate(date);
-  const year = date.getUTCFullYear();
-  return year >= 1950 && year < 2050 ? utcTime(date) : generalizedTime(date);
-}
-
-/** BIT STRING of whole bytes, or with `unusedBits` (0-7) padding bits at the end of the last byte. */
-export function bitString(bytes: Buffer, unusedBits = 0): Buffer {
-  if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) {
-    throw new RangeError(`bad BIT STRING padding: ${unusedBits}`);
-  }
-  const content = Buffer.concat([Buffer.from([unusedBits]), bytes]);
-  if (unusedBits > 0) content[content.length - 1]! &= 0xff << unusedBits;
-  return tlv(Tag.BIT_STRING, content);
-}
-
-/**
- * A named-bit BIT STRING (KeyUsage): bit 0 is the most significant bit of the first byte; DER drops trailing
- * zero bits (X.690 11.2.2).
- */
-export function namedBits(bits: readonly number[]): Buffer {
-  if (bits.length === 0) return bitString(Buffer.alloc(0));
-  const highest = Math.max(...bits);
-  const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) {
-    if (!Number.isInteger(bit) || bit < 0) throw new RangeError(`bad named bit: ${bit}`);
-    bytes[bit >> 3]! |= 0x80 >> (bit & 7);
-  }
-  return bitString(bytes, 7 - (highest & 7));
-}
-
 export function octetString(bytes: Buffer): Buffer {
   return tlv(Tag.OCTET_STRING, bytes);
-}
-
-/** BOOLEAN: DER writes TRUE as 0xFF. */
-export function boolean(value: boolean): Buffer {
-  return tlv(Tag.BOOLEAN, Buffer.from([value ? 0xff : 0x00]));
-}
-
-export function nullValue(): Buffer {
-  return tlv(Tag.NULL, Buffer.alloc(0));
 }
 
 function assertTagNumber(number: number): void {
@@ -203,15 +92,6 @@ function assertTagNumber(number: number): void {
 export function explicit(number: number, inner: Buffer): Buffer {
   assertTagNumber(number);
   return tlv(CONTEXT_SPECIFIC | CONSTRUCTED | number, inner);
-}
-
-/**
- * [n] IMPLICIT: the context-specific tag replaces the inner type's own tag. `content` is the bare contents;
- * `constructed` must be true when the replaced type is constructed (SEQUENCE, SET).
- */
-export function implicit(number: number, content: Buffer, constructed = false): Buffer {
-  assertTagNumber(number);
-  return tlv(CONTEXT_SPECIFIC | (constructed ? CONSTRUCTED : 0) | number, content);
 }
 
 /** [APPLICATION n] IMPLICIT around constructed contents (GSS-API's InitialContextToken is [APPLICATION 0]). */

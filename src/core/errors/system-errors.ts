@@ -48,6 +48,18 @@ export const SYSTEM_ERRORS: readonly SystemErrorDefinition[] = [
   com('SEC_E_NO_CREDENTIALS', 0x8009030e, 'No credentials are available in the security package'),
   com('SEC_E_MESSAGE_ALTERED', 0x8009030f, 'The message or signature supplied for verification has been altered'),
   com('SEC_E_BAD_BINDINGS', 0x80090346, "Client's supplied SSPI channel bindings were incorrect."),
+  // Kerberos's SSPI codes, with MS-ERREF's texts.
+  com('SEC_E_TARGET_UNKNOWN', 0x80090303, 'The specified target is unknown or unreachable.'),
+  com('SEC_E_NO_AUTHENTICATING_AUTHORITY', 0x80090311, 'No authority could be contacted for authentication.'),
+  com('SEC_E_KDC_INVALID_REQUEST', 0x80090340, 'An invalid request was sent to the KDC.'),
+  com('SEC_E_KDC_UNKNOWN_ETYPE', 0x80090342, 'The encryption type requested is not supported by the KDC.'),
+  com('SEC_E_UNSUPPORTED_PREAUTH', 0x80090343, 'An unsupported pre-authentication mechanism was presented to the Kerberos package.'),
+  com('SEC_E_NO_KERB_KEY', 0x80090348, 'No Kerberos key was found.'),
+  // SSPI codes of the Kerberos AP exchange and per-message tokens.
+  com('SEC_E_OUT_OF_SEQUENCE', 0x80090310, 'The message supplied for verification is out of sequence'),
+  com('SEC_E_CONTEXT_EXPIRED', 0x80090317, 'The context has expired and can no longer be used.'),
+  com('SEC_E_WRONG_PRINCIPAL', 0x80090322, 'The target principal name is incorrect.'),
+  com('SEC_E_TIME_SKEW', 0x80090324, 'The clock skew between the client and server computers is too great.'),
   win32('ERROR_FILE_NOT_FOUND', 2, 'The system cannot find the file specified.'),
   win32('E_ACCESSDENIED', 5, 'Access is denied.'),
   win32('ERROR_INVALID_HANDLE', 6, 'The handle is invalid.'),

@@ -13,11 +13,12 @@ import { hresultOfFault, readFault } from '../protocol/faults';
 import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
 import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
-import { securityError } from '../transport/auth/security-errors';
-import { basicAuth, certificateAuth, NegotiateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
+import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
+import { KerberosAuth, negotiateAuth } from '../transport/kerberos-client-auth';
 import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
 import { WSManTransport } from '../transport/wsman-transport';
 import type { ClientSession } from './client-session';
+import { DEFAULT_PORTS } from './connection-string';
 import type { Selector } from './resource-uri';
 
 /** The client's NetworkDelayms: the HTTP timeout is OperationTimeout plus this (wire.md §6.28). */
@@ -208,7 +209,9 @@ export class WSManOperations {
     const skipCn = session.getDword(Option.WSMAN_OPTION_SKIP_CN_CHECK) !== 0;
     const utf16 = session.getDword(Option.WSMAN_OPTION_UTF16) !== 0;
     const unencrypted = session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) !== 0;
-    const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted].join('|');
+    const spnPort = session.getDword(Option.WSMAN_OPTION_ENABLE_SPN_SERVER_PORT) !== 0;
+    const delegate = session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
+    const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
     const existing = this.connections.get(session);
     if (existing?.key === key) return existing;
     existing?.transport.close();
@@ -217,8 +220,8 @@ export class WSManOperations {
       url: session.url,
       auth: authProvider(session, mechanism),
       utf16,
-      // MS-WSMV message encryption: Negotiate over plain HTTP, unless the caller asked for unencrypted traffic.
-      encrypt: mechanism === 'negotiate' && !secure && !unencrypted,
+      // MS-WSMV message encryption: Negotiate and Kerberos over plain HTTP, unless the caller asked for unencrypted traffic.
+      encrypt: (mechanism === 'negotiate' || mechanism === 'kerberos') && !secure && !unencrypted,
       ...(secure
         ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
         : {}),
@@ -230,7 +233,7 @@ export class WSManOperations {
   }
 }
 
-type AuthenticationKind = 'none' | 'basic' | 'certificate' | 'negotiate';
+type AuthenticationKind = 'none' | 'basic' | 'certificate' | 'negotiate' | 'kerberos';
 
 /** The mechanism the session's flags chose; the default with explicit credentials is Negotiate, like Windows. */
 function authenticationKind(session: ClientSession): AuthenticationKind {
@@ -245,12 +248,13 @@ function authenticationKind(session: ClientSession): AuthenticationKind {
       return 'certificate';
     case Auth.WSMAN_FLAG_DEFAULT_AUTHENTICATION:
     case Auth.WSMAN_FLAG_AUTH_NEGOTIATE:
-      // Windows would use the logged-on user's token; this client has only explicit credentials.
-      if (session.userName === undefined) throw securityError('SEC_E_NO_CREDENTIALS', 'Negotiate needs a user name and password on this platform');
+      // Without a user name: implicit credentials, which here are Kerberos tickets (kinit's cache) or a client keytab.
       return 'negotiate';
+    case Auth.WSMAN_FLAG_AUTH_KERBEROS:
+      return 'kerberos';
     default:
       throw wsmanError('E_NOTIMPL', {
-        message: 'This build authenticates with Negotiate (NTLM), Basic or a client certificate; Kerberos, CredSSP and Digest are not available yet.',
+        message: 'This build authenticates with Negotiate (Kerberos or NTLM), Kerberos, Basic or a client certificate; CredSSP and Digest are not available yet.',
       });
   }
 }
@@ -264,7 +268,9 @@ function authProvider(session: ClientSession, kind: AuthenticationKind): ClientA
     case 'certificate':
       return certificateAuth();
     case 'negotiate':
-      return new NegotiateAuth({ userName: session.userName ?? '', password: session.password() ?? '', targetName: `HOST/${session.connection.host}` });
+      return negotiateAuth({ ...explicitCredentials(session), target: servicePrincipalOptions(session), delegate: delegates(session) });
+    case 'kerberos':
+      return new KerberosAuth({ ...explicitCredentials(session), target: servicePrincipalOptions(session), delegate: delegates(session) });
   }
 }
 
@@ -276,6 +282,23 @@ function isIdentifyResponse(body: XmlElement): boolean {
   if (body.localName !== 'IdentifyResponse') return false;
   if (body.namespace === NS.identity) return true;
   return body.namespace === NS.soap && child(body, NS.identity, 'ProtocolVersion') !== undefined;
+}
+
+function explicitCredentials(session: ClientSession): { userName?: string; password?: string } {
+  const password = session.password();
+  return session.userName !== undefined ? { userName: session.userName, ...(password !== undefined ? { password } : {}) } : {};
+}
+
+/** `HOST/<host>`, with the port when WSMAN_OPTION_ENABLE_SPN_SERVER_PORT is set (wire.md §6 trap 25). */
+function servicePrincipalOptions(session: ClientSession): { host: string; port?: number } {
+  const { host } = session.connection;
+  if (session.getDword(Option.WSMAN_OPTION_ENABLE_SPN_SERVER_PORT) === 0) return { host };
+  return { host, port: session.connection.port ?? DEFAULT_PORTS[session.transport] };
+}
+
+/** Credential delegation (a forwarded TGT) when the session allows implicit credentials to be passed on. */
+function delegates(session: ClientSession): boolean {
+  return session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
 }
 
 /** Input XML for the body: well-formed, and without its own XML declaration (it goes inside s:Body). */

@@ -23,6 +23,16 @@ export interface ClientAuthProvider {
   readonly connectionBound: boolean;
   /** Connection-bound schemes: the handshake has made the keys (the next leg may carry a sealed message). */
   readonly complete?: boolean;
+  /**
+   * Over HTTPS the first token binds the server's certificate (Kerberos channel bindings): the
+   * transport then makes one unauthenticated request first and passes its connection to prepare().
+   */
+  readonly bindsFirstToken?: boolean;
+  /**
+   * Work before the first leg that needs the network (Kerberos: tickets from the KDC); called by
+   * the transport before each initialToken() of a connection-bound scheme.
+   */
+  prepare?(connection?: ConnectionFacts): Promise<void>;
   /** Authorization header value of the first request (a connection-bound scheme starts a new exchange); undefined sends none. */
   initialToken(): string | undefined;
   /** Next Authorization value for a 401's WWW-Authenticate values, or undefined when done (access denied). */

@@ -1,10 +1,12 @@
 /**
  * MS-WSMV §2.2.9.1 message encryption over plain HTTP (wire.md §4.5): one multipart/encrypted body
  * with a metadata part (the protocol, the original type and its byte length) and an octet-stream
- * part holding a 4-byte little-endian header length, the header (NTLM: the 16-byte signature), and
- * the ciphertext, followed directly by the closing boundary. Reading is tolerant where real peers
+ * part holding a 4-byte little-endian header length, the header (NTLM: the 16-byte signature;
+ * Kerberos: the RFC 4121 Wrap token header with its rotated trailer and confounder), and the
+ * ciphertext, followed directly by the closing boundary. Reading is tolerant where real peers
  * differ (missing tabs, `-- Encrypted Boundary`, an empty MIME epilogue after the close delimiter
- * as OMI sends), strict where security is concerned (the signature, the Length after decryption).
+ * as OMI sends), strict where security is concerned (the signature,
+ * the Length after decryption).
  *
  * Every failure to read a body is ERROR_WSMAN_CANNOT_DECRYPT (0x803380F9, "The encrypted message
  * body has an invalid format and cannot be decrypted"), the only code of the error table that is
@@ -14,7 +16,10 @@ import { errorNamed, plainMessageText } from '../errors/error-table';
 import { wsmanError, type WSManError } from '../errors/wsman-error';
 import type { SessionSecurity } from './auth/session-security';
 
+/** Under `Authorization: Negotiate`, whichever mechanism (NTLM or Kerberos) SPNEGO chose. */
 export const SPNEGO_ENCRYPTED_PROTOCOL = 'application/HTTP-SPNEGO-session-encrypted';
+/** Under `Authorization: Kerberos` (MS-WSMV §2.2.9.1.2.1; wire.md §6 trap 21). */
+export const KERBEROS_ENCRYPTED_PROTOCOL = 'application/HTTP-Kerberos-session-encrypted';
 const BOUNDARY = 'Encrypted Boundary';
 const MULTIPART_TYPE = 'multipart/encrypted';
 const ORIGINAL_TYPE = 'application/soap+xml';
@@ -136,12 +141,14 @@ export function decryptMessage(
   if (data.length < 4) throw cannotDecrypt('the encrypted part is truncated');
   const headerLength = data.readUInt32LE(0);
   if (4 + headerLength > data.length) throw cannotDecrypt('the encrypted part is shorter than its header length');
+  // Both NTLM sealing and WinRM's Kerberos wrap keep the length: checked before unwrapping, which advances the session's sequence.
+  const sealed = data.subarray(4 + headerLength);
+  if (sealed.length !== metadata.length) throw cannotDecrypt('the encrypted length differs from the original Length');
   let payload: Buffer;
   try {
-    payload = security.unwrap(data.subarray(4, 4 + headerLength), data.subarray(4 + headerLength));
+    payload = security.unwrap(data.subarray(4, 4 + headerLength), sealed);
   } catch (error) {
     throw cannotDecrypt('the message signature does not verify', error);
   }
-  if (payload.length !== metadata.length) throw cannotDecrypt('the decrypted length differs from the original Length');
   return { payload, charset: metadata.charset };
 }

@@ -116,13 +116,23 @@ export class WSManTransport {
    */
   private async handshake(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
     const auth = this.settings.auth;
+    // The certificate the channel bindings hash is known once a TLS connection answered.
+    const probe = auth.bindsFirstToken && this.settings.tls ? await this.post(EMPTY, this.plainType(), undefined, options) : undefined;
+    await auth.prepare?.(probe?.connection);
     let response = await this.post(EMPTY, this.plainType(), auth.initialToken(), options);
     while (response.status === 401) {
       const token = auth.handleChallenge(challengesOf(response), response.connection);
       if (token === undefined) throw wsmanError('E_ACCESSDENIED');
       response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType(), token, options);
     }
-    if (!auth.complete) return this.interpretPlain(response);
+    if (!auth.complete) {
+      // Kerberos: the one leg's answer (200, empty body) carries the AP-REP that completes the
+      // context; the message itself goes next, sealed.
+      auth.handleAccepted?.(challengesOf(response));
+      if (!auth.complete) return this.interpretPlain(response);
+      this.authenticated = response.connection;
+      return this.accept(await this.postMessage(payload, undefined, options));
+    }
     auth.handleAccepted?.(challengesOf(response));
     this.authenticated = response.connection;
     return this.accept(response);

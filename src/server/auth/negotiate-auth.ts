@@ -1,15 +1,17 @@
 /**
- * Negotiate (SPNEGO or raw NTLM under `Negotiate`) against the endpoint's local accounts. The
+ * Negotiate (SPNEGO or raw NTLM under `Negotiate`) against the endpoint's local accounts; a
+ * Kerberos token (SPNEGO preferring Kerberos, or bare) goes to EndpointKerberos when a keytab is
+ * configured. The
  * exchange is bound to the TCP connection: the NegotiateServer of an unfinished handshake lives in
  * `connection.state`, and the authenticated connection keeps its session security for message
  * encryption. Over HTTPS the client's channel bindings are checked against the endpoint's own
  * certificate as `Service/Auth/CbtHardeningLevel` says (Relaxed: only bindings that are sent).
  */
-import type { TLSSocket } from 'node:tls';
 import { inject, injectable } from 'inversify';
-import { tlsServerEndPoint } from '../../core/transport/auth/channel-bindings';
 import { NegotiateServer, opensExchange, type NegotiateServerOptions } from '../../core/transport/auth/negotiate';
 import { EndpointState } from '../service/endpoint-state';
+import { EndpointKerberos } from './kerberos-auth';
+import { listenerBindings } from './listener-bindings';
 import { EndpointUsers, type AuthStep, type ConnectionInfo, type EndpointUser, type ServerAuthScheme } from './server-auth';
 
 const HANDSHAKE = 'negotiate.handshake';
@@ -22,6 +24,7 @@ export class NegotiateAuthScheme implements ServerAuthScheme {
   constructor(
     @inject(EndpointState) private readonly state: EndpointState,
     @inject(EndpointUsers) private readonly users: readonly EndpointUser[],
+    @inject(EndpointKerberos) private readonly kerberos: EndpointKerberos,
   ) {}
 
   private enabled(): boolean {
@@ -41,6 +44,7 @@ export class NegotiateAuthScheme implements ServerAuthScheme {
     const pending = connection.state.get(HANDSHAKE) as NegotiateServer | undefined;
     connection.state.delete(HANDSHAKE);
     if (!this.enabled() || token.length === 0) return { kind: 'rejected' };
+    if (this.kerberos.handles(token)) return this.kerberosStep(token, connection);
     const server = pending && !opensExchange(token) ? pending : new NegotiateServer(this.serverOptions(connection));
     const step = server.step(token);
     switch (step.kind) {
@@ -62,15 +66,23 @@ export class NegotiateAuthScheme implements ServerAuthScheme {
     }
   }
 
+  /** Kerberos chosen by the client (SPNEGO with Kerberos first, or a bare Kerberos token): one leg, sealed as SPNEGO. */
+  private kerberosStep(token: Buffer, connection: ConnectionInfo): AuthStep {
+    const accepted = this.kerberos.acceptNegotiate(token, connection);
+    if (!accepted) return { kind: 'rejected' };
+    return {
+      kind: 'authenticated',
+      principal: { userName: accepted.userName, scheme: 'Negotiate' },
+      session: accepted.session,
+      ...(accepted.replyToken ? { challenge: header(accepted.replyToken) } : {}),
+    };
+  }
+
   private serverOptions(connection: ConnectionInfo): NegotiateServerOptions {
-    const hardening = this.state.config.get('Service/Auth/CbtHardeningLevel').toLowerCase();
-    // The listener's own certificate (`raw` DER); Node gives an empty object when there is none.
-    const certificate = connection.secure && hardening !== 'none' ? ((connection.socket as TLSSocket).getCertificate() as { raw?: Buffer } | null) : null;
-    const raw = certificate?.raw;
     return {
       lookupPassword: (user, domain) => this.account(user, domain)?.password,
       computerName: this.state.machineName,
-      ...(raw ? { channelBindings: tlsServerEndPoint(raw), requireChannelBindings: hardening === 'strict' } : {}),
+      ...listenerBindings(connection, this.state.config),
     };
   }
 

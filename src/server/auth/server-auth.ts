@@ -19,6 +19,8 @@ export interface ConnectionInfo {
 export interface ConnectionSession {
   /** Seals and opens message bodies (MS-WSMV encryption over plain HTTP). */
   readonly security: SessionSecurity;
+  /** The encrypted bodies' protocol string (default HTTP-SPNEGO-session-encrypted; `Kerberos` has its own). */
+  readonly protocol?: string;
 }
 
 export type AuthStep =

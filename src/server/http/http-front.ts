@@ -104,10 +104,10 @@ export class HttpFront {
 
     let body: ReadBody;
     if (encrypted) {
-      // Only a Negotiate connection has the keys; a tampered or malformed body ends the connection.
+      // Only a Negotiate or Kerberos connection has the keys; a tampered or malformed body ends the connection.
       if (!auth.session) return this.empty(response, 400, true);
       try {
-        const { payload, charset } = decryptMessage(auth.session.security, contentType!, raw);
+        const { payload, charset } = decryptMessage(auth.session.security, contentType!, raw, auth.session.protocol);
         body = { payload, charset: charsetOfEncrypted(charset), sealedWith: auth.session };
       } catch {
         return this.endSession(response, connection, 400);
@@ -134,7 +134,7 @@ export class HttpFront {
     const payload = encodeBody(reply.body, body.charset);
     const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
     const out = body.sealedWith
-      ? encryptMessage(body.sealedWith.security, payload, charsetName)
+      ? encryptMessage(body.sealedWith.security, payload, charsetName, body.sealedWith.protocol)
       : { contentType: `application/soap+xml;charset=${charsetName}`, body: payload };
     response.writeHead(reply.status, { Server: SERVER_HEADER, ...finalToken, 'Content-Type': out.contentType, 'Content-Length': out.body.length });
     response.end(out.body);

@@ -14,6 +14,8 @@ export interface EndpointState {
   /** `10.0.20348` style, for Identify. */
   readonly osVersion: string;
   readonly config: WinRMConfig;
+  /** A keytab gives the endpoint Kerberos service keys. */
+  readonly kerberos?: boolean;
   /** Filled in once the listeners are bound (ports may be chosen by the OS). */
   readonly listeners: ListenerInfo[];
   /** Makes a changed configuration durable (a data directory) before it goes live; throws when it cannot. */

@@ -98,8 +98,9 @@ export class WSManService {
     const profiles: string[] = [];
     const http = this.state.listeners.some((l) => l.transport === 'HTTP');
     const https = this.state.listeners.some((l) => l.transport === 'HTTPS');
-    // Windows lists the SPNEGO profile first (wire.md §3.1); Negotiate covers it here, as Kerberos would.
-    const spnego = config.flag('Service/Auth/Negotiate');
+    // Windows lists the SPNEGO profile first (wire.md §3.1). Negotiate covers it (with NTLM even without a keytab);
+    // Kerberos alone covers it only when a keytab gives the endpoint service keys.
+    const spnego = config.flag('Service/Auth/Negotiate') || (this.state.kerberos === true && config.flag('Service/Auth/Kerberos'));
     const basic = config.flag('Service/Auth/Basic');
     if (http && spnego) profiles.push('http/spnego-kerberos');
     if (http && basic && config.flag('Service/AllowUnencrypted')) profiles.push('http/basic');

@@ -1,30 +1,37 @@
 /**
- * X.509 v3 certificates (RFC 5280) built with our own DER writer: self-signed or issued by a given CA, with
- * RSA keys from node:crypto and a SHA-256 signature. Enough for the endpoint's HTTPS listener and for
- * client-certificate authentication tests; not a general-purpose CA.
+ * X.509 v3 certificates (RFC 5280) declared with @peculiar/asn1-x509 (the project's ASN.1 schema
+ * layer, as for Kerberos): self-signed or issued by a given CA, with RSA keys from node:crypto and a
+ * SHA-256 signature. Enough for the endpoint's HTTPS listener and for client-certificate
+ * authentication tests; not a general-purpose CA.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
-  bitString,
-  boolean,
-  decodeOid,
-  explicit,
-  ia5String,
-  implicit,
-  integer,
-  namedBits,
-  nullValue,
-  octetString,
-  oid,
-  readChildren,
-  readElement,
-  sequence,
-  set,
-  Tag,
-  time,
-  utf8String,
-} from '../../core/asn1/der';
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  GeneralName,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  OtherName,
+  RelativeDistinguishedName,
+  SubjectAlternativeName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from '@peculiar/asn1-x509';
+import * as asn1js from 'asn1js';
 
 export interface CertificateRequest {
   subject: { commonName: string; organization?: string };
@@ -67,9 +74,6 @@ const OID = {
   userPrincipalName: '1.3.6.1.4.1.311.20.2.3',
 } as const;
 
-/** KeyUsage bit numbers (RFC 5280 4.2.1.3). */
-const KeyUsageBit = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 } as const;
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function issueCertificate(request: CertificateRequest): IssuedCertificate {
@@ -82,7 +86,7 @@ export function issueCertificate(request: CertificateRequest): IssuedCertificate
   const validTo = new Date(validFrom.getTime() + Math.round(validDays * DAY_MS));
 
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: request.keyBits ?? 2048 });
-  const subjectPublicKeyInfo = publicKey.export({ type: 'spki', format: 'der' });
+  const subjectPublicKeyInfo = AsnParser.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
   const subjectKeyId = keyIdentifier(subjectPublicKeyInfo);
   const subjectName = distinguishedName(request.subject);
 
@@ -91,43 +95,38 @@ export function issueCertificate(request: CertificateRequest): IssuedCertificate
   const signatureAlgorithm = signatureAlgorithmFor(signingKey);
 
   const isCA = request.isCertificateAuthority === true;
-  const extensions: Buffer[] = [
-    extension(OID.basicConstraints, isCA, isCA ? sequence(boolean(true)) : sequence()),
-    extension(
-      OID.keyUsage,
-      true,
-      namedBits(
-        isCA
-          ? [KeyUsageBit.digitalSignature, KeyUsageBit.keyCertSign, KeyUsageBit.cRLSign]
-          : [KeyUsageBit.digitalSignature, KeyUsageBit.keyEncipherment],
-      ),
-    ),
+  const keyUsage = isCA
+    ? KeyUsageFlags.digitalSignature | KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign
+    : KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment;
+  const extensions: Extension[] = [
+    extension(OID.basicConstraints, isCA, new BasicConstraints({ cA: isCA })),
+    extension(OID.keyUsage, true, new KeyUsage(keyUsage)),
   ];
   if (request.extendedKeyUsage?.length) {
     const purposes = [...new Set(request.extendedKeyUsage)].map((purpose) => {
       if (purpose !== 'serverAuth' && purpose !== 'clientAuth') throw new Error(`unknown extended key usage: ${String(purpose)}`);
-      return oid(OID[purpose]);
+      return OID[purpose];
     });
-    extensions.push(extension(OID.extendedKeyUsage, false, sequence(...purposes)));
+    extensions.push(extension(OID.extendedKeyUsage, false, new ExtendedKeyUsage(purposes)));
   }
   const generalNames = subjectAltNames(request);
   // With an empty subject a SAN would have to be critical; ours always has a CN, so it is not.
-  if (generalNames.length > 0) extensions.push(extension(OID.subjectAltName, false, sequence(...generalNames)));
-  extensions.push(extension(OID.subjectKeyIdentifier, false, octetString(subjectKeyId)));
-  if (issuer) extensions.push(extension(OID.authorityKeyIdentifier, false, sequence(implicit(0, issuer.keyId))));
+  if (generalNames.length > 0) extensions.push(extension(OID.subjectAltName, false, new SubjectAlternativeName(generalNames)));
+  extensions.push(extension(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(subjectKeyId)));
+  if (issuer) extensions.push(extension(OID.authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuer.keyId) })));
 
-  const tbsCertificate = sequence(
-    explicit(0, integer(2)), // v3
-    integer(serialNumber()),
-    signatureAlgorithm,
-    issuer?.subjectName ?? subjectName,
-    sequence(time(validFrom), time(validTo)),
-    subjectName,
+  const tbsCertificate = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: serialNumber(),
+    signature: signatureAlgorithm,
+    issuer: issuer?.subjectName ?? subjectName,
+    validity: new Validity({ notBefore: validFrom, notAfter: validTo }),
+    subject: subjectName,
     subjectPublicKeyInfo,
-    explicit(3, sequence(...extensions)),
-  );
-  const signature = sign('sha256', tbsCertificate, signingKey);
-  const certificate = sequence(tbsCertificate, signatureAlgorithm, bitString(signature));
+    extensions: new Extensions(extensions),
+  });
+  const signature = sign('sha256', Buffer.from(AsnSerializer.serialize(tbsCertificate)), signingKey);
+  const certificate = Buffer.from(AsnSerializer.serialize(new Certificate({ tbsCertificate, signatureAlgorithm, signatureValue: toArrayBuffer(signature) })));
 
   return {
     certificatePem: toPem('CERTIFICATE', certificate),
@@ -171,55 +170,65 @@ export function ipAddressBytes(address: string): Buffer {
 
 // ---- pieces ----
 
-function distinguishedName(subject: CertificateRequest['subject']): Buffer {
-  const rdns: Buffer[] = [];
-  if (subject.organization) rdns.push(set(sequence(oid(OID.organizationName), utf8String(subject.organization))));
-  rdns.push(set(sequence(oid(OID.commonName), utf8String(subject.commonName))));
-  return sequence(...rdns);
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
 }
 
-function extension(extnId: string, critical: boolean, value: Buffer): Buffer {
-  // critical BOOLEAN DEFAULT FALSE: DER leaves out a default value.
-  return critical ? sequence(oid(extnId), boolean(true), octetString(value)) : sequence(oid(extnId), octetString(value));
+function distinguishedName(subject: CertificateRequest['subject']): Name {
+  const rdn = (type: string, value: string): RelativeDistinguishedName =>
+    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
+  const rdns: RelativeDistinguishedName[] = [];
+  if (subject.organization) rdns.push(rdn(OID.organizationName, subject.organization));
+  rdns.push(rdn(OID.commonName, subject.commonName));
+  return new Name(rdns);
 }
 
-function subjectAltNames(request: CertificateRequest): Buffer[] {
-  const names: Buffer[] = [];
+function extension(extnID: string, critical: boolean, value: object): Extension {
+  // critical BOOLEAN DEFAULT FALSE: the schema leaves out a default value.
+  return new Extension({ extnID, critical, extnValue: new OctetString(AsnSerializer.serialize(value)) });
+}
+
+/** The text form asn1-x509 encodes iPAddress from: dotted quad, or eight uncompressed hex groups. */
+function ipText(address: string): string {
+  const bytes = ipAddressBytes(address);
+  if (bytes.length === 4) return [...bytes].join('.');
+  return Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2).toString(16)).join(':');
+}
+
+function subjectAltNames(request: CertificateRequest): GeneralName[] {
+  const names: GeneralName[] = [];
   if (request.upnName !== undefined) {
     if (request.upnName.length === 0) throw new Error('upnName must not be empty.');
-    // otherName [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }
-    names.push(implicit(0, Buffer.concat([oid(OID.userPrincipalName), explicit(0, utf8String(request.upnName))]), true));
+    // otherName { type-id, value [0] EXPLICIT UTF8String }
+    const value = new asn1js.Utf8String({ value: request.upnName }).toBER(false);
+    names.push(new GeneralName({ otherName: new OtherName({ typeId: OID.userPrincipalName, value }) }));
   }
   for (const dns of request.subjectAltNames?.dns ?? []) {
     if (!/^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/.test(dns)) {
       throw new Error(`not a DNS name for a certificate: '${dns}'`);
     }
-    names.push(implicit(2, ia5String(dns).subarray(2))); // dNSName [2] IMPLICIT IA5String
+    names.push(new GeneralName({ dNSName: dns }));
   }
-  for (const ip of request.subjectAltNames?.ip ?? []) {
-    names.push(implicit(7, ipAddressBytes(ip))); // iPAddress [7] IMPLICIT OCTET STRING
-  }
+  for (const ip of request.subjectAltNames?.ip ?? []) names.push(new GeneralName({ iPAddress: ipText(ip) }));
   return names;
 }
 
 /** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING's value. */
-function keyIdentifier(subjectPublicKeyInfo: Buffer): Buffer {
-  const [, subjectPublicKey] = readChildren(readElement(subjectPublicKeyInfo).content);
-  if (!subjectPublicKey || subjectPublicKey.tag !== Tag.BIT_STRING) throw new Error('malformed SubjectPublicKeyInfo');
-  return createHash('sha1').update(subjectPublicKey.content.subarray(1)).digest();
+function keyIdentifier(subjectPublicKeyInfo: SubjectPublicKeyInfo): Buffer {
+  return createHash('sha1').update(Buffer.from(subjectPublicKeyInfo.subjectPublicKey)).digest();
 }
 
-function signatureAlgorithmFor(key: KeyObject): Buffer {
+function signatureAlgorithmFor(key: KeyObject): AlgorithmIdentifier {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new Error(`The issuer's ${key.asymmetricKeyType ?? 'unknown'} key is not supported: sha256WithRSAEncryption needs an RSA key.`);
   }
-  return sequence(oid(OID.sha256WithRSAEncryption), nullValue());
+  return new AlgorithmIdentifier({ algorithm: OID.sha256WithRSAEncryption, parameters: null });
 }
 
 interface Issuer {
   readonly privateKey: KeyObject;
-  /** The issuer certificate's subject Name, byte for byte: chain building compares names. */
-  readonly subjectName: Buffer;
+  /** The issuer certificate's subject Name: chain building compares names. */
+  readonly subjectName: Name;
   readonly keyId: Buffer;
 }
 
@@ -239,35 +248,30 @@ function loadIssuer(issuer: NonNullable<CertificateRequest['issuer']>): Issuer {
   if (!certificate.checkPrivateKey(privateKey)) throw new Error('The issuer private key does not belong to the issuer certificate.');
   if (!certificate.ca) throw new Error(`The issuer certificate (${certificate.subject.replace(/\n/g, ', ')}) is not a certificate authority.`);
 
-  const tbs = readChildren(readElement(certificate.raw).content)[0];
-  if (!tbs) throw new Error('malformed issuer certificate');
-  const fields = readChildren(tbs.content);
-  const offset = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] version is absent in v1 certificates
-  const subjectName = fields[offset + 4];
-  const spki = fields[offset + 5];
-  if (!subjectName || subjectName.tag !== Tag.SEQUENCE || !spki) throw new Error('malformed issuer certificate');
+  let tbs: TBSCertificate;
+  try {
+    tbs = AsnParser.parse(certificate.raw, Certificate).tbsCertificate;
+  } catch {
+    throw new Error('malformed issuer certificate');
+  }
   // The authority key identifier must repeat the issuer's own subject key identifier when it has one.
-  const keyId = existingSubjectKeyId(fields.slice(offset + 6)) ?? keyIdentifier(createPublicKey(certificate.publicKey).export({ type: 'spki', format: 'der' }));
-  return { privateKey, subjectName: Buffer.from(subjectName.encoded), keyId };
+  const keyId = existingSubjectKeyId(tbs.extensions) ?? keyIdentifier(AsnParser.parse(createPublicKey(certificate.publicKey).export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo));
+  return { privateKey, subjectName: tbs.subject, keyId };
 }
 
-function existingSubjectKeyId(optionalFields: { tag: number; content: Buffer }[]): Buffer | undefined {
-  const wrapper = optionalFields.find((field) => field.tag === 0xa3); // [3] extensions
-  if (!wrapper) return undefined;
-  for (const ext of readChildren(readElement(wrapper.content).content)) {
-    const [extnId, ...rest] = readChildren(ext.content);
-    if (extnId?.tag !== Tag.OID || decodeOid(extnId.content) !== OID.subjectKeyIdentifier) continue;
-    const value = rest[rest.length - 1];
-    if (value?.tag !== Tag.OCTET_STRING) return undefined;
-    const keyId = readElement(value.content);
-    return keyId.tag === Tag.OCTET_STRING ? Buffer.from(keyId.content) : undefined;
+function existingSubjectKeyId(extensions: Extensions | undefined): Buffer | undefined {
+  const found = extensions?.find((ext) => ext.extnID === OID.subjectKeyIdentifier);
+  if (!found) return undefined;
+  try {
+    return Buffer.from(AsnParser.parse(found.extnValue, SubjectKeyIdentifier).buffer);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** Positive, exactly 16 bytes (top bit clear, next bit set), 126 random bits. */
-function serialNumber(): Buffer {
+function serialNumber(): ArrayBuffer {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x40;
-  return bytes;
+  return toArrayBuffer(bytes);
 }
