@@ -10,15 +10,13 @@
  *    and the same body;
  *  - a w:TimedOut answer to Receive is followed by another Receive without the caller seeing it.
  */
-import 'reflect-metadata';
-import { createContainer } from '../../src/composition-root';
-import { WSManClientApi, type WSMAN_SESSION_HANDLE } from '../../src/core/capi/client-api';
-import { dwordData, WSManAuthenticationFlags, WSManSessionOption } from '../../src/core/capi/constants';
+import type { WSMAN_SESSION_HANDLE } from '../../src/core/capi/client-api';
 import { WSManError } from '../../src/core/errors/wsman-error';
 import { parseDuration } from '../../src/core/protocol/duration';
 import { NS } from '../../src/core/protocol/namespaces';
 import { attribute, textContent, type XmlElement } from '../../src/core/protocol/xml';
 import { ShellOperations, type ShellAddress } from '../../src/core/shell/shell-operations';
+import { openShellSession } from '../core/shell/shell-session';
 import { describeWithSharedFixtures, sharedFixture } from '../helpers/shared-reference';
 import { readPypsrpRecording, readWinrm4jRecording, winrbFile, type RecordedExchange } from './recordings';
 import { ReplayServer } from './replay-server';
@@ -27,17 +25,6 @@ import { canonical, envelopeOf, expectedFault, findChild, findChildren, semantic
 const CMD = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd';
 const TIMED_OUT = 0x80338029;
 
-function openShellSession(url: string): { api: WSManClientApi; ops: ShellOperations; session: WSMAN_SESSION_HANDLE } {
-  const container = createContainer();
-  const api = container.get(WSManClientApi);
-  const handle = api.WSManInitialize(1).value!;
-  const session = api.WSManCreateSession(handle, url, 0, {
-    authenticationMechanism: WSManAuthenticationFlags.WSMAN_FLAG_AUTH_BASIC,
-    userAccount: { username: 'vagrant', password: 'vagrant' },
-  }).value!;
-  api.WSManSetSessionOption(session, WSManSessionOption.WSMAN_OPTION_UNENCRYPTED_MESSAGES, dwordData(1));
-  return { api, ops: container.get(ShellOperations), session };
-}
 
 interface Recorded {
   readonly action: string;
@@ -214,7 +201,7 @@ describeWithSharedFixtures('WinRS recordings replayed through the shell client',
 
   beforeEach(async () => {
     server = await ReplayServer.start();
-    ({ ops, session } = openShellSession(server.url));
+    ({ wire: ops, session } = openShellSession(server.url));
   });
   afterEach(async () => {
     await server.close();

@@ -10,20 +10,12 @@ import { formatDuration } from '../protocol/duration';
 import type { OptionEntry } from '../protocol/envelope';
 import { readSelectors } from '../protocol/message';
 import { NS } from '../protocol/namespaces';
+import { WSMAN_CMDSHELL_OPTION_KEEPALIVE } from '../protocol/shell-protocol';
 import { attribute, child, childElements, serializeXml, textContent, type XmlElement } from '../protocol/xml';
 
-export const SHELL_ACTION = {
-  command: `${NS.shell}/Command`,
-  receive: `${NS.shell}/Receive`,
-  send: `${NS.shell}/Send`,
-  signal: `${NS.shell}/Signal`,
-  disconnect: `${NS.shell}/Disconnect`,
-  reconnect: `${NS.shell}/Reconnect`,
-  connect: `${NS.shell}/Connect`,
-} as const;
 
 /** The Receive option every Windows Receive carries (MS-WSMV §3.2.4.1.20; wire.md's example). */
-export const RECEIVE_OPTIONS: readonly OptionEntry[] = [{ name: 'WSMAN_CMDSHELL_OPTION_KEEPALIVE', value: 'TRUE' }];
+export const RECEIVE_OPTIONS: readonly OptionEntry[] = [{ name: WSMAN_CMDSHELL_OPTION_KEEPALIVE, value: 'TRUE' }];
 
 const RSP = `xmlns:rsp="${NS.shell}"`;
 

@@ -11,6 +11,7 @@ import { WSManSessionOption as Option } from '../capi/constants';
 import { WSManError } from '../errors/wsman-error';
 import type { OptionEntry } from '../protocol/envelope';
 import { ACTION } from '../protocol/namespaces';
+import { SHELL_ACTION } from '../protocol/shell-protocol';
 import { WSManOperations, type OperationTarget } from '../session/wsman-operations';
 import {
   type BufferMode,
@@ -26,7 +27,6 @@ import {
   type ReceivedOutput,
   receiveBody,
   sendBody,
-  SHELL_ACTION,
   type ShellCreateRequest,
   shellCreateBody,
   signalBody,
