@@ -15,6 +15,7 @@ import { OS_VERSION } from './cim/machine-instances';
 import { HttpFront } from './http/http-front';
 import type { EndpointUser } from './auth/server-auth';
 import { createEndpointContainer } from './server-module';
+import { ShellRegistry } from './shell/shell-registry';
 import type { EndpointState, ListenerInfo } from './service/endpoint-state';
 import type { CertificateMapping } from './tls/certificate-mapping';
 import { loadOrCreateEndpointCertificate } from './tls/endpoint-certificate';
@@ -136,6 +137,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     cimStore,
   });
   const front = container.get(HttpFront);
+  const shells = container.get(ShellRegistry);
   const timeouts = {
     keepAliveTimeout: options.idleTimeoutMs ?? 120_000,
     requestTimeout: config.number('Service/MaxPacketRetrievalTimeSeconds') * 1000,
@@ -188,6 +190,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
   return {
     ...running,
     close: async () => {
+      // Shells first: their processes end and their pending Receives answer before the sockets go.
+      await shells.closeAll();
       await Promise.all(servers.map(closeServer));
     },
   };

@@ -11,10 +11,12 @@ import { CimStore } from './cim/cim-store';
 import { HttpFront } from './http/http-front';
 import { ConfigResources } from './resources/config-resources';
 import { ResourceProvider } from './resources/resource-provider';
+import { ShellResources } from './resources/shell-resources';
 import { WmiResources } from './resources/wmi-resources';
 import { EndpointState } from './service/endpoint-state';
 import { EnumerationContexts } from './service/enumeration-contexts';
 import { WSManService } from './service/wsman-service';
+import { ShellRegistry } from './shell/shell-registry';
 import type { CertificateMapping } from './tls/certificate-mapping';
 
 export interface EndpointBindings {
@@ -32,6 +34,8 @@ export function endpointModule(bindings: EndpointBindings): ContainerModule {
     bind(CimStore).toConstantValue(bindings.cimStore);
     bind(ResourceProvider).to(ConfigResources).inSingletonScope();
     bind(ResourceProvider).to(WmiResources).inSingletonScope();
+    bind(ResourceProvider).to(ShellResources).inSingletonScope();
+    bind(ShellRegistry).toSelf().inSingletonScope();
     // Binding order is the order of the WWW-Authenticate offers: Negotiate, then Basic, as Windows lists them.
     bind(ServerAuthScheme).to(NegotiateAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(BasicAuthScheme).inSingletonScope();
