@@ -215,13 +215,13 @@ export class RemoteCommand {
     let done = false;
     const call = complete(
       (async) => this.api.WSManReceiveShellOutput(this.shell, this.handle, WSManShellFlag.WSMAN_FLAG_RECEIVE_DELAY_OUTPUT_STREAM, null, async),
-      (_flags, data) => {
+      (flags, data) => {
         const result = receiveDataOf(data);
         if (!result) return;
         const target = result.streamId === WSMAN_STREAM_ID_STDOUT ? this.stdout : result.streamId === WSMAN_STREAM_ID_STDERR ? this.stderr : undefined;
         const bytes = result.streamData.binary;
         if (target && bytes && bytes.length > 0 && !target.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) wantMore = false;
-        if (result.commandState === WSMAN_COMMAND_STATE_DONE) {
+        if (flags & Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION && result.commandState === WSMAN_COMMAND_STATE_DONE) {
           done = true;
           this.#finish(result.exitCode);
         }
