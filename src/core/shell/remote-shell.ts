@@ -7,7 +7,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { HRESULT_FROM_WIN32, type ComResult } from '../hresult';
-import { WSManError, wsmanErrorFromHResult } from '../errors/wsman-error';
+import { WSManError, wsmanError, wsmanErrorFromHResult } from '../errors/wsman-error';
 import type { WSMAN_SESSION_HANDLE } from '../capi/client-api';
 import {
   WSMAN_CMDSHELL_OPTION_CODEPAGE,
@@ -49,7 +49,21 @@ export interface RunOptions {
   readonly skipCmdShell?: boolean;
   /** WINRS_CONSOLEMODE_STDIN: stdin is a console (TRUE, winrs's default) or a pipe. */
   readonly consoleModeStdin?: boolean;
+  /**
+   * When the connection drops (WinHTTP cannot connect / connection reset / timeout), keep asking
+   * for the still-running command's output on a new connection for up to this long; 0 (default)
+   * fails at once.
+   */
+  readonly reconnectWithinMs?: number;
+  /** Told each time a dropped connection is being replaced. */
+  readonly onReconnect?: (error: WSManError) => void;
 }
+
+/** The failures of the connection itself, after which the command may still be running on the server. */
+const NETWORK_FAILURES = new Set(['ERROR_WINHTTP_CANNOT_CONNECT', 'ERROR_WINHTTP_CONNECTION_ERROR', 'ERROR_WINHTTP_TIMEOUT']);
+const RECONNECT_DELAY_MS = 500;
+/** ERROR_WSMAN_UNEXPECTED_SELECTORS: the server has no such command (any more). */
+const COMMAND_GONE = 0x8033805b;
 
 /** The WSManError a WSMAN_ERROR stands for (Win32 codes come without their HRESULT wrapping). */
 export function errorFromCallback(error: WSMAN_ERROR): WSManError {
@@ -124,7 +138,7 @@ export class RemoteShell {
     ];
     const call = complete((async) => this.api.WSManRunShellCommand(this.handle, 0, command, { args }, { options: commandOptions }, async));
     await call.done;
-    return new RemoteCommand(this.api, this.handle, call.value!);
+    return new RemoteCommand(this.api, this.handle, call.value!, options);
   }
 
   /** Runs a command to its end and collects its output. */
@@ -167,11 +181,16 @@ export class RemoteCommand {
   #finished = false;
   #closed = false;
   #settle!: { resolve: (code: number) => void; reject: (error: Error) => void };
+  /** We sent terminate: the server may forget the command before it reports Done. */
+  #terminated = false;
+  /** When the connection was first found dropped, while reconnecting. */
+  #droppedAt: number | undefined;
 
   constructor(
     private readonly api: WSManShellApi,
     private readonly shell: WSMAN_SHELL_HANDLE,
     readonly handle: WSMAN_COMMAND_HANDLE,
+    private readonly options: RunOptions = {},
   ) {
     this.exitCode = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject };
@@ -188,6 +207,7 @@ export class RemoteCommand {
 
   /** ctrl_c by default; terminate ends the command. */
   async signal(code: string = WSMAN_SIGNAL_SHELL_CODE_CTRL_C): Promise<void> {
+    if (code === WSMAN_SIGNAL_SHELL_CODE_TERMINATE) this.#terminated = true;
     await complete((async) => this.api.WSManSignalShell(this.shell, this.handle, 0, code, async)).done;
   }
 
@@ -230,13 +250,26 @@ export class RemoteCommand {
     call.done.then(
       () => {
         this.#receiving = false;
+        this.#droppedAt = undefined;
         if (!done && wantMore) this.#pump();
       },
       (error: Error) => {
         this.#receiving = false;
-        this.#fail(error);
+        if (this.#reconnecting(error)) setTimeout(() => this.#pump(), RECONNECT_DELAY_MS);
+        else if (this.#terminated && error instanceof WSManError && error.hresult === COMMAND_GONE) this.#endTerminated();
+        else this.#fail(error);
       },
     );
+  }
+
+  /** A dropped connection within the reconnect window: the next Receive goes out on a new one. */
+  #reconnecting(error: Error): boolean {
+    const window = this.options.reconnectWithinMs ?? 0;
+    if (!(error instanceof WSManError) || !NETWORK_FAILURES.has(error.code) || window <= 0 || this.#closed) return false;
+    this.#droppedAt ??= Date.now();
+    if (Date.now() - this.#droppedAt > window) return false;
+    this.options.onReconnect?.(error);
+    return true;
   }
 
   #finish(exitCode: number): void {
@@ -245,6 +278,15 @@ export class RemoteCommand {
     this.stdout.push(null);
     this.stderr.push(null);
     this.#settle.resolve(exitCode | 0);
+  }
+
+  /** A command we terminated and the server then forgot: its output ends; it has no exit code. */
+  #endTerminated(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.stdout.push(null);
+    this.stderr.push(null);
+    this.#settle.reject(wsmanError('ERROR_WSMAN_COMMAND_TERMINATED'));
   }
 
   #fail(error: Error): void {
