@@ -75,6 +75,11 @@ function durationOf(element: XmlElement | undefined): number | undefined {
   return ms;
 }
 
+/** An attribute unqualified or in the shell namespace: winrm4j (JAX-WS) writes `rsp:CommandId`, and Windows takes it. */
+function shellAttribute(element: XmlElement, localName: string): string | undefined {
+  return attribute(element, localName) ?? attribute(element, localName, NS.shell);
+}
+
 function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
 }
@@ -125,7 +130,7 @@ export class ShellResources implements ResourceProvider {
     const environmentElement = shellElement(body, 'Environment');
     const environment = environmentElement
       ? children(environmentElement, NS.shell, 'Variable').map((variable): [string, string] => {
-          const name = attribute(variable, 'Name');
+          const name = shellAttribute(variable, 'Name');
           if (!name) throw invalidParameter();
           return [name, textContent(variable)];
         })
@@ -134,7 +139,7 @@ export class ShellResources implements ResourceProvider {
     const name = shellElement(body, 'Name');
     const lifetime = durationOf(shellElement(body, 'Lifetime'));
     const idle = durationOf(shellElement(body, 'IdleTimeOut'));
-    const requestedId = attribute(body, 'ShellId');
+    const requestedId = shellAttribute(body, 'ShellId');
     const shell = this.registry.open({
       ...(requestedId !== undefined ? { id: requestedId } : {}),
       resourceUri: WSMAN_CMDSHELL_URI,
@@ -198,7 +203,7 @@ export class ShellResources implements ResourceProvider {
     const commandLine = commandElement ? textContent(commandElement).trim() : '';
     if (commandLine === '') throw invalidParameter();
     const args = children(body, NS.shell, 'Arguments').map((argument) => textContent(argument));
-    const requestedId = attribute(body, 'CommandId');
+    const requestedId = shellAttribute(body, 'CommandId');
     const settings = shell.settings;
     const command = await this.registry.run(shell, {
       ...(requestedId !== undefined ? { id: requestedId } : {}),
@@ -226,10 +231,10 @@ export class ShellResources implements ResourceProvider {
     if (streams.length === 0) throw invalidParameter();
     // Everything is checked before anything is written.
     const writes = streams.map((stream) => {
-      if (!shell.settings.inputStreams.includes(attribute(stream, 'Name') ?? '')) throw invalidParameter();
+      if (!shell.settings.inputStreams.includes(shellAttribute(stream, 'Name') ?? '')) throw invalidParameter();
       const text = textContent(stream).trim();
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw invalidParameter();
-      return { command: this.commandOf(shell, attribute(stream, 'CommandId')), data: Buffer.from(text, 'base64'), end: isTrue(attribute(stream, 'End')) };
+      return { command: this.commandOf(shell, shellAttribute(stream, 'CommandId')), data: Buffer.from(text, 'base64'), end: isTrue(shellAttribute(stream, 'End')) };
     });
     for (const write of writes) await write.command.send(write.data, write.end, request.signal);
     return '<rsp:SendResponse/>';
@@ -240,7 +245,7 @@ export class ShellResources implements ResourceProvider {
     if (!body || body.namespace !== NS.shell || body.localName !== 'Receive') throw invalidParameter();
     const desired = shellElement(body, 'DesiredStream');
     if (!desired) throw invalidParameter();
-    const command = this.commandOf(shell, attribute(desired, 'CommandId'));
+    const command = this.commandOf(shell, shellAttribute(desired, 'CommandId'));
     const names = streamList(desired, shell.settings.outputStreams);
     if (names.length === 0 || names.some((name) => !shell.settings.outputStreams.includes(name))) throw invalidParameter();
     const streams = names as OutputStreamName[];
@@ -263,7 +268,7 @@ export class ShellResources implements ResourceProvider {
     const codeElement = shellElement(body, 'Code');
     const kind = codeElement ? SIGNALS[textContent(codeElement).trim().toLowerCase()] : undefined;
     if (!kind) throw invalidParameter();
-    const command = this.commandOf(shell, attribute(body, 'CommandId'));
+    const command = this.commandOf(shell, shellAttribute(body, 'CommandId'));
     if (kind === 'terminate') await this.registry.endCommand(shell, command);
     else command.signal(kind);
     return '<rsp:SignalResponse/>';
