@@ -163,8 +163,8 @@ interface ShellState {
   readonly session: WSMAN_SESSION_HANDLE;
   readonly version: number;
   readonly resourceUri: string;
-  readonly inputStreams: readonly string[];
-  readonly outputStreams: readonly string[];
+  inputStreams: readonly string[];
+  outputStreams: readonly string[];
   /** Set once Create (or Connect) succeeded: the handle is usable from then on. */
   address: ShellAddress | undefined;
   closed: boolean;
@@ -700,7 +700,9 @@ export class DefaultWSManShellApi implements WSManShellApi {
           const answer = await this.wire.connect(session, address, connectOptions, extraXml);
           if (shell.closed) return;
           shell.address = address;
-          callback(Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION, NO_ERROR, shell.handle, null, null, connectData(answer));
+          shell.inputStreams = answer.inputStreams ?? shell.inputStreams;
+          shell.outputStreams = answer.outputStreams ?? shell.outputStreams;
+          callback(Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION, NO_ERROR, shell.handle, null, null, connectData(answer.xml));
         },
         shell: () => shell.handle,
       };
@@ -721,16 +723,15 @@ export class DefaultWSManShellApi implements WSManShellApi {
       const shell = this.#usableShell(shellHandle);
       this.#require11(shell.session);
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_FLAG');
-      const connectOptions = optionEntries(options);
-      const extraXml = xmlOf(connectXml);
+      // Connect is a message of the shell (MS-WSMV §3.1.4.17): a command's options and connect XML have no message to travel in.
+      if (options?.options.length || xmlOf(connectXml) !== undefined) throw wsmanError('ERROR_WSMAN_UNSUPPORTED_FEATURE');
       const command = this.#newCommand(shell);
       return {
         value: command.handle,
         run: async (callback) => {
-          const answer = await this.wire.connect(shell.session, shell.address!, connectOptions, extraXml, commandId);
           if (command.closed) return;
           command.commandId = commandId;
-          callback(Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION, NO_ERROR, shell.handle, command.handle, null, connectData(answer));
+          callback(Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION, NO_ERROR, shell.handle, command.handle, null, null);
         },
         shell: () => shell.handle,
         command: () => command.handle,

@@ -88,10 +88,9 @@ export function disconnectBody(idleTimeoutMs: number | undefined, bufferMode: Bu
   return idle || mode ? `<rsp:Disconnect ${RSP}>${idle}${mode}</rsp:Disconnect>` : `<rsp:Disconnect ${RSP}/>`;
 }
 
-/** `<rsp:Connect>`, of the shell or of one command, with the caller's connect XML inside. */
-export function connectBody(extraXml: string | undefined, commandId?: string): string {
-  const id = commandId !== undefined ? ` CommandId="${escapeXmlAttribute(commandId)}"` : '';
-  return extraXml ? `<rsp:Connect ${RSP}${id}>${extraXml}</rsp:Connect>` : `<rsp:Connect ${RSP}${id}/>`;
+/** `<rsp:Connect>` with the caller's connect XML inside (Connect is a shell operation, MS-WSMV §3.1.4.17). */
+export function connectBody(extraXml: string | undefined): string {
+  return extraXml ? `<rsp:Connect ${RSP}>${extraXml}</rsp:Connect>` : `<rsp:Connect ${RSP}/>`;
 }
 
 // ---- replies ------------------------------------------------------------------------------------
@@ -174,8 +173,20 @@ export function readReceiveResponse(body: XmlElement): ReceivedOutput {
   return { streams, commandState };
 }
 
-/** rsp:ConnectResponse (or nothing): the XML the server answered, for WSMAN_CONNECT_DATA. */
-export function readConnectResponse(body: XmlElement): string {
+export interface ConnectedShell {
+  /** The rsp:ConnectResponse as XML, for WSMAN_CONNECT_DATA; '' when the body was empty. */
+  readonly xml: string;
+  readonly inputStreams: readonly string[] | undefined;
+  readonly outputStreams: readonly string[] | undefined;
+}
+
+/** rsp:ConnectResponse (or nothing): the streams of the shell taken over, and the XML for the caller. */
+export function readConnectResponse(body: XmlElement): ConnectedShell {
   const response = child(body, NS.shell, 'ConnectResponse');
-  return response ? serializeXml(response) : '';
+  const streams = (name: string): string[] | undefined => {
+    const element = response ? child(response, NS.shell, name) : undefined;
+    const names = element ? textContent(element).trim().split(/\s+/).filter(Boolean) : [];
+    return names.length ? names : undefined;
+  };
+  return { xml: response ? serializeXml(response) : '', inputStreams: streams('InputStreams'), outputStreams: streams('OutputStreams') };
 }

@@ -17,6 +17,7 @@ import {
   type BufferMode,
   commandBody,
   connectBody,
+  type ConnectedShell,
   type CreatedShell,
   disconnectBody,
   readCommandResponse,
@@ -121,9 +122,9 @@ export class ShellOperations {
     await this.operations.request(session, SHELL_ACTION.reconnect, shellTarget(shell), '', {});
   }
 
-  /** Connect to a shell (or one of its commands) that another client left disconnected; the server's ConnectResponse XML. */
-  async connect(session: WSMAN_SESSION_HANDLE, shell: ShellAddress, options: ShellOptions, connectXml: string | undefined, commandId?: string): Promise<string> {
-    const body = await this.operations.request(session, SHELL_ACTION.connect, shellTarget(shell, options.options, options.mustUnderstand), connectBody(connectXml, commandId), {});
+  /** Takes over a shell that another client left disconnected. */
+  async connect(session: WSMAN_SESSION_HANDLE, shell: ShellAddress, options: ShellOptions, connectXml: string | undefined): Promise<ConnectedShell> {
+    const body = await this.operations.request(session, SHELL_ACTION.connect, shellTarget(shell, options.options, options.mustUnderstand), connectBody(connectXml), {});
     return readConnectResponse(body);
   }
 
