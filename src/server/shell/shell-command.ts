@@ -99,7 +99,7 @@ export class ShellCommand {
   private failure: Error | undefined;
 
   private constructor(
-    readonly spec: CommandSpec,
+    private readonly spec: CommandSpec,
     private readonly child: ChildProcess,
   ) {
     this.pid = child.pid!;
@@ -138,7 +138,11 @@ export class ShellCommand {
         return;
       }
       child.once('error', (error: NodeJS.ErrnoException) => reject(wsmanError(error.code === 'ENOENT' ? 'ERROR_FILE_NOT_FOUND' : 'E_ACCESSDENIED', { cause: error })));
-      child.once('spawn', () => resolve(new ShellCommand(spec, child)));
+      child.once('spawn', () => {
+        // Later errors (a signal that cannot be delivered on Windows) change nothing: the exit tells.
+        child.on('error', () => undefined);
+        resolve(new ShellCommand(spec, child));
+      });
     });
   }
 
@@ -148,15 +152,6 @@ export class ShellCommand {
 
   get running(): boolean {
     return this.exit === undefined;
-  }
-
-  get exitCode(): number | undefined {
-    return this.exit;
-  }
-
-  /** Bytes of output waiting for the client. */
-  get buffered(): number {
-    return this.queued;
   }
 
   setBufferMode(mode: BufferMode): void {

@@ -148,15 +148,25 @@ export class ShellRegistry {
 
   /** The processes and memory of the shell's commands, where /proc tells. */
   usage(shell: Shell): GroupUsage | undefined {
-    const groups = new Set([...shell.commands.values()].map((command) => command.pid));
+    return this.usages([shell])?.get(shell);
+  }
+
+  /** Usage of several shells from one pass over /proc. */
+  private usages(shells: readonly Shell[]): Map<Shell, GroupUsage> | undefined {
+    const groups = new Set(shells.flatMap((shell) => [...shell.commands.values()].map((command) => command.pid)));
     const byGroup = usageOfGroups(groups);
     if (!byGroup) return undefined;
-    const total: GroupUsage = { processes: 0, rssBytes: 0 };
-    for (const usage of byGroup.values()) {
-      total.processes += usage.processes;
-      total.rssBytes += usage.rssBytes;
-    }
-    return total;
+    return new Map(
+      shells.map((shell) => {
+        const total: GroupUsage = { processes: 0, rssBytes: 0 };
+        for (const command of shell.commands.values()) {
+          const usage = byGroup.get(command.pid);
+          total.processes += usage?.processes ?? 0;
+          total.rssBytes += usage?.rssBytes ?? 0;
+        }
+        return [shell, total];
+      }),
+    );
   }
 
   private startSampler(): void {
@@ -167,10 +177,10 @@ export class ShellRegistry {
   /** MaxMemoryPerShellMB: a shell whose processes' resident memory passes it has them killed. */
   private enforceMemory(): void {
     const limit = this.winrs('MaxMemoryPerShellMB') * 1024 * 1024;
-    for (const shell of this.shells.values()) {
-      if (![...shell.commands.values()].some((command) => command.running)) continue;
-      const usage = this.usage(shell);
-      if (!usage || usage.rssBytes <= limit) continue;
+    const running = [...this.shells.values()].filter((shell) => [...shell.commands.values()].some((command) => command.running));
+    if (running.length === 0) return;
+    for (const [shell, usage] of this.usages(running) ?? []) {
+      if (usage.rssBytes <= limit) continue;
       for (const command of shell.commands.values()) if (command.running) command.fail(pluginError('E_OUTOFMEMORY'));
     }
   }
