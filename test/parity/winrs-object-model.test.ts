@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NS } from '../../src/core/protocol/namespaces';
+import { startEndpoint } from '../../src/server/endpoint';
 import { describeWithSharedFixtures } from '../helpers/shared-reference';
 import { readPypsrpRecording } from './recordings';
-import { openSession, ReplayServer } from './replay-server';
+import { BASIC_HTTP, openSession, ReplayServer } from './replay-server';
 import { canonicalOf, envelopeOf, semanticHeaders, canonical } from './wsman-compare';
 
 const ROOT = join(__dirname, '..', '..');
@@ -146,3 +147,42 @@ WScript.Echo("stdout: " + stdout);
 WScript.Echo("stderr: " + stderr);
 WScript.Echo("ExitCode: " + exitCode);
 `;
+
+(process.platform === 'win32' ? describe.skip : describe)('shells through the object model against the embedded endpoint', () => {
+  it('a real command: exit code, stdout and stderr apart, stdin through Send; another user is refused; Delete ends the shell', async () => {
+    const endpoint = await startEndpoint({ port: 0, users: ['vagrant:vagrant', 'eve:Secret#9'], allowUnencrypted: true, machineName: 'WIN-OM' });
+    try {
+      const { wsman, session } = openSession(endpoint.url!);
+      const created = await session.Create(SHELL_URI, SHELL_XML);
+      const shellId = /<w:Selector Name="ShellId">([^<]+)<\/w:Selector>/.exec(created.value!)![1];
+      const locator = wsman.CreateResourceLocator(SHELL_URI).value!;
+      locator.AddSelector('ShellId', shellId);
+      const command = await session.Invoke(`${RSP}/Command`, locator, `<rsp:CommandLine xmlns:rsp="${RSP}"><rsp:Command>read x; echo "out $x"; echo err &gt;&amp;2; exit 9</rsp:Command></rsp:CommandLine>`);
+      const commandId = /<rsp:CommandId>([^<]+)</.exec(command.value!)![1];
+      const sent = await session.Invoke(`${RSP}/Send`, locator, `<rsp:Send xmlns:rsp="${RSP}"><rsp:Stream Name="stdin" CommandId="${commandId}" End="true">${Buffer.from('typed\n').toString('base64')}</rsp:Stream></rsp:Send>`);
+      expect(sent.hr).toBe(0);
+      const streams: Record<string, string> = { stdout: '', stderr: '' };
+      let exitCode: string | undefined;
+      while (exitCode === undefined) {
+        const received = await session.Invoke(`${RSP}/Receive`, locator, `<rsp:Receive xmlns:rsp="${RSP}"><rsp:DesiredStream CommandId="${commandId}">stdout stderr</rsp:DesiredStream></rsp:Receive>`);
+        expect(received.hr).toBe(0);
+        for (const m of received.value!.matchAll(/<rsp:Stream Name="(\w+)"[^>]*>([^<]*)</g)) streams[m[1]] += Buffer.from(m[2], 'base64').toString();
+        exitCode = /CommandState\/Done"><rsp:ExitCode>(\d+)</.exec(received.value!)?.[1];
+      }
+      expect({ ...streams, exitCode }).toEqual({ stdout: 'out typed\n', stderr: 'err\n', exitCode: '9' });
+
+      const options = wsman.CreateConnectionOptions().value!;
+      options.put_UserName('eve');
+      options.put_Password('Secret#9');
+      const eve = wsman.CreateSession(endpoint.url!, BASIC_HTTP, options);
+      expect(eve.error).toBeUndefined();
+      const refused = await eve.value!.Invoke(`${RSP}/Signal`, locator, `<rsp:Signal xmlns:rsp="${RSP}" CommandId="${commandId}"><rsp:Code>${RSP}/signal/terminate</rsp:Code></rsp:Signal>`);
+      expect(refused.hr).not.toBe(0);
+
+      expect((await session.Delete(locator)).hr).toBe(0);
+      expect((await session.Invoke(`${RSP}/Command`, locator, COMMAND_XML)).hr).toBe(0x8033805b);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
