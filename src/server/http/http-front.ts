@@ -120,7 +120,13 @@ export class HttpFront {
     } catch {
       return this.empty(response, 400, true);
     }
+    // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
+    const gone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
     const reply = await this.service.handle(text, {
+      signal: gone.signal,
       principal: auth.principal,
       secure,
       bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,

@@ -32,6 +32,8 @@ export interface CallerContext {
   /** Bytes per character of the reply encoding (UTF-16 doubles every size). */
   readonly bytesPerUnit: 1 | 2;
   readonly clientAddress?: string;
+  /** Aborted when the client is gone (its connection closed before the reply). */
+  readonly signal?: AbortSignal;
 }
 
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
@@ -66,6 +68,7 @@ export class WSManService {
     const relatesTo = messageIdOf(message);
     let request: WSManRequest;
     const abandon = new AbortController();
+    caller.signal?.addEventListener('abort', () => abandon.abort(), { once: true });
     try {
       request = {
         ...validateRequest(message, this.state.config, caller.principal),

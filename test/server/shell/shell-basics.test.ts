@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NS } from '../../../src/core/protocol/namespaces';
-import { WSMAN_CMDSHELL_URI, WSMAN_COMMAND_STATE_RUNNING, WSMAN_SIGNAL_SHELL_CODE_CTRL_C } from '../../../src/core/protocol/shell-protocol';
+import { SHELL_ACTION, WSMAN_CMDSHELL_URI, WSMAN_COMMAND_STATE_RUNNING, WSMAN_SIGNAL_SHELL_CODE_CTRL_C } from '../../../src/core/protocol/shell-protocol';
 import { attribute, child, children, textContent } from '../../../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../../../src/server/endpoint';
-import { faultOf } from '../endpoint-harness';
+import { request as httpRequest } from 'node:http';
+import { envelope, faultOf } from '../endpoint-harness';
 import { ShellClient, createdShell } from './shell-client';
 
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
@@ -132,6 +133,28 @@ describe('Command and Receive', () => {
     expect(missing.text).toContain('<s:Subcode><s:Value>w:InternalError</s:Value>');
     expect(missing.text).toContain('Code="2147942402"');
     expect(missing.text).toContain('<f:ProviderFault provider="Shell cmd plugin" path="%systemroot%\\system32\\winrscmd.dll">The system cannot find the file specified. </f:ProviderFault>');
+    await alice.deleteReply(shellId);
+  });
+});
+
+describe('a client that goes away', () => {
+  it('a Receive whose connection closes takes no output: the next Receive gets all of it', async () => {
+    const shellId = await alice.create();
+    const commandId = await alice.command(shellId, 'sleep 0.4; echo kept');
+    const { xml } = envelope(endpoint.url!, {
+      resourceUri: WSMAN_CMDSHELL_URI,
+      action: SHELL_ACTION.receive,
+      selectors: [{ name: 'ShellId', value: shellId }],
+      operationTimeoutMs: 20_000,
+      body: `<rsp:Receive xmlns:rsp="${NS.shell}"><rsp:DesiredStream CommandId="${commandId}">stdout stderr</rsp:DesiredStream></rsp:Receive>`,
+    });
+    const abandoned = httpRequest(endpoint.url!, { method: 'POST', headers: { ...alice.auth.headers, 'Content-Type': 'application/soap+xml;charset=UTF-8' } });
+    abandoned.on('error', () => undefined);
+    abandoned.end(xml);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    abandoned.destroy();
+    const output = await alice.receiveAll(shellId, commandId);
+    expect(output.stdout.toString()).toBe('kept\n');
     await alice.deleteReply(shellId);
   });
 });
