@@ -5,13 +5,16 @@
  * (bench/pywinrm_shell.py: Protocol, the Receive loop of _raw_get_command_output). Their runs
  * alternate (ours, pywinrm, ours, …) and the medians are compared; peak RSS of each client and of
  * the endpoint (Linux VmHWM, reset before each run) shows whether memory stays flat.
- * Then shell round trips (create + command + receive + close of `echo hi`) in alternating slices.
+ * Then shell round trips (create + command + receive + close of `echo hi`) in alternating slices,
+ * and the same stdout runs against a stand-in server answering from memory (the clients alone).
  *
  *   BENCH_SUITE=shell npm run bench           stdout 32 MB (3 runs each) and round trips
  *   BENCH_FILTER='1 GB' BENCH_SUITE=shell …    the 1 GB run (only when the filter names it)
  *   BENCH_SECONDS=N                            round-trip time per client (default 2)
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -135,6 +138,64 @@ const memory = {
   },
 };
 
+/**
+ * A stand-in for the endpoint that answers from memory: Create, Command, then Receive replies of
+ * CHUNK bytes each (base64 of zeros, prepared once) until the bytes the command line asked for
+ * (`head -c N`) are out, then Done. It measures the clients alone: no processes, no pipes.
+ */
+const CANNED_CHUNK = 381_000;
+const ENVELOPE_HEAD = `<s:Envelope xml:lang="en-US" xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:x="http://schemas.xmlsoap.org/ws/2004/09/transfer" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Header><a:Action>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Response</a:Action><a:MessageID>uuid:00000000-0000-0000-0000-000000000001</a:MessageID><a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To><a:RelatesTo>`;
+
+async function startCannedServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const remaining = new Map<string, number>();
+  const payloads = new Map<number, string>();
+  const payload = (bytes: number): string => {
+    let text = payloads.get(bytes);
+    if (text === undefined) payloads.set(bytes, (text = Buffer.alloc(bytes).toString('base64')));
+    return text;
+  };
+  let next = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString();
+      const messageId = /MessageID>([^<]+)</.exec(text)?.[1] ?? '';
+      let body = '';
+      if (text.includes('transfer/Create<')) {
+        body = `<x:ResourceCreated><a:Address>x</a:Address><a:ReferenceParameters><w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI><w:SelectorSet><w:Selector Name="ShellId">S${++next}</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>`;
+      } else if (text.includes('shell/Command<')) {
+        const id = `C${++next}`;
+        remaining.set(id, Number(/head -c (\d+)/.exec(text)?.[1] ?? '0'));
+        body = `<rsp:CommandResponse><rsp:CommandId>${id}</rsp:CommandId></rsp:CommandResponse>`;
+      } else if (text.includes('shell/Receive<')) {
+        const id = /CommandId="([^"]+)"/.exec(text)![1];
+        const left = remaining.get(id) ?? 0;
+        const bytes = Math.min(left, CANNED_CHUNK);
+        remaining.set(id, left - bytes);
+        const stream = bytes ? `<rsp:Stream Name="stdout" CommandId="${id}">${payload(bytes)}</rsp:Stream>` : '';
+        const done = left - bytes === 0;
+        body = done
+          ? `<rsp:ReceiveResponse>${stream}<rsp:Stream Name="stdout" CommandId="${id}" End="true"></rsp:Stream><rsp:Stream Name="stderr" CommandId="${id}" End="true"></rsp:Stream><rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState></rsp:ReceiveResponse>`
+          : `<rsp:ReceiveResponse>${stream}<rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"/></rsp:ReceiveResponse>`;
+      } else if (text.includes('shell/Signal<')) {
+        body = '<rsp:SignalResponse/>';
+      }
+      const reply = Buffer.from(`${ENVELOPE_HEAD}${messageId}</a:RelatesTo></s:Header><s:Body>${body}</s:Body></s:Envelope>`);
+      response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.length });
+      response.end(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wsman`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
 function pywinrmAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import winrm'], { stdio: 'ignore' }).status === 0;
 }
@@ -172,79 +233,126 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 };
 
-async function streamRun(peer: Peer, endpointPid: number, bytes: number, into: { mbPerSecond: number[]; clientPeakKb: number; endpointPeakKb: number[] }): Promise<void> {
-  memory.resetPeak(endpointPid);
+async function streamRun(peer: Peer, endpointPid: number | undefined, bytes: number, into: { mbPerSecond: number[]; clientPeakKb: number; endpointPeakKb: number[] }): Promise<void> {
+  if (endpointPid !== undefined) memory.resetPeak(endpointPid);
   const run = await peer.request<StreamRun>(`stream ${bytes}`);
   if (run.bytes !== bytes) throw new Error(`${peer.name} received ${run.bytes} bytes of ${bytes}`);
   into.mbPerSecond.push(bytes / MB / (run.ms / 1000));
   into.clientPeakKb = Math.max(into.clientPeakKb, run.peak_rss_kb);
-  const peak = memory.peakKb(endpointPid);
+  const peak = endpointPid === undefined ? undefined : memory.peakKb(endpointPid);
   if (peak !== undefined) into.endpointPeakKb.push(peak);
+}
+
+interface Peers {
+  readonly ours: Peer;
+  readonly python: Peer | undefined;
+  readonly pyInfo: { pywinrm: string; python: string } | undefined;
+  close(): void;
+}
+
+/** Both clients for one server, warmed up (paths compiled, connections open). */
+async function startPeers(url: string, roundTrips: boolean): Promise<Peers> {
+  const job = { endpoint: url, user: USER, password: PASSWORD, stream_command: STREAM_COMMAND, roundtrip_command: ROUNDTRIP_COMMAND };
+  const ours = startPeer('our client', process.execPath, ['-r', 'ts-node/register/transpile-only', join('bench', 'shell-client.ts')], job);
+  const python = pywinrmAvailable() ? startPeer('pywinrm', PYTHON, [join(__dirname, 'pywinrm_shell.py')], job) : undefined;
+  const close = (): void => {
+    ours.close();
+    python?.close();
+  };
+  try {
+    await ours.next();
+    const pyInfo = python ? await python.next<{ pywinrm: string; python: string }>() : undefined;
+    for (const peer of [ours, python]) {
+      if (!peer) continue;
+      await peer.request(`stream ${4 * MB}`);
+      if (roundTrips) await peer.request('roundtrips 300');
+    }
+    return { ours, python, pyInfo, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+async function compareStreams(peers: Peers, serverPid: number | undefined, sizes: readonly { name: string; bytes: number }[]): Promise<ShellStreamRow[]> {
+  const rows: ShellStreamRow[] = [];
+  for (const size of sizes) {
+    progress(size.name);
+    const mine = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
+    const theirs = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
+    const runs = size.bytes > 32 * MB ? 1 : RUNS;
+    for (let i = 0; i < runs; i++) {
+      await streamRun(peers.ours, serverPid, size.bytes, mine);
+      if (peers.python) await streamRun(peers.python, serverPid, size.bytes, theirs);
+    }
+    rows.push({
+      name: size.name,
+      bytes: size.bytes,
+      ours: mine,
+      ...(peers.python ? { pywinrm: theirs, ratio: median(mine.mbPerSecond) / median(theirs.mbPerSecond) } : {}),
+    });
+  }
+  return rows;
+}
+
+async function compareRoundTrips(peers: Peers): Promise<ShellRoundTripRow> {
+  progress('round trips');
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  let spent = 0;
+  while (spent < SECONDS * 1000) {
+    const slice = await peers.ours.request<{ latencies: number[] }>(`roundtrips ${ROUNDTRIP_SLICE_MS}`);
+    mine.push(...slice.latencies);
+    spent += slice.latencies.reduce((a, b) => a + b, 0);
+    if (peers.python) theirs.push(...(await peers.python.request<{ latencies: number[] }>(`roundtrips ${ROUNDTRIP_SLICE_MS}`)).latencies);
+  }
+  const ours = summarize(mine);
+  const pywinrm = peers.python ? summarize(theirs) : undefined;
+  return { ours, ...(pywinrm ? { pywinrm, ratio: pywinrm.p50Ms / ours.p50Ms } : {}) };
 }
 
 export async function runShellBench(): Promise<ShellResults> {
   console.log(`WinRS shells: stdout of \`${STREAM_COMMAND}\` through Receive, and create+command+receive+close round trips; endpoint and clients in their own processes\n`);
-  const sizes = [{ name: 'stdout 32 MB', bytes: 32 * MB }, { name: 'stdout 1 GB', bytes: 1024 * MB }].filter((size) =>
-    size.bytes > 32 * MB ? explicitlySelected(size.name) : selected(size.name),
-  );
+  const sizes = (suffix: string) =>
+    [{ name: `stdout 32 MB${suffix}`, bytes: 32 * MB }, { name: `stdout 1 GB${suffix}`, bytes: 1024 * MB }].filter((size) =>
+      size.bytes > 32 * MB ? explicitlySelected(size.name) : selected(size.name),
+    );
+  if (!pywinrmAvailable()) progress('pywinrm: skipped (apt-get install python3-winrm)');
+
   const endpoint = await startEndpointProcess();
-  const job = { endpoint: endpoint.url, user: USER, password: PASSWORD, stream_command: STREAM_COMMAND, roundtrip_command: ROUNDTRIP_COMMAND };
-  const ours = startPeer('our client', process.execPath, ['-r', 'ts-node/register/transpile-only', join('bench', 'shell-client.ts')], job);
-  const python = pywinrmAvailable() ? startPeer('pywinrm', PYTHON, [join(__dirname, 'pywinrm_shell.py')], job) : undefined;
+  let streams: ShellStreamRow[];
+  let roundTrips: ShellRoundTripRow | undefined;
+  let endpointIdleKb: number | undefined;
+  let pyInfo: Peers['pyInfo'];
   try {
-    await ours.next();
-    const pyInfo = python ? await python.next<{ pywinrm: string; python: string }>() : undefined;
-    if (!python) progress('pywinrm: skipped (apt-get install python3-winrm)');
-    // Warm-up: compile paths, open connections.
-    for (const peer of [ours, python]) {
-      if (!peer) continue;
-      await peer.request(`stream ${4 * MB}`);
-      await peer.request('roundtrips 300');
+    const peers = await startPeers(endpoint.url, true);
+    try {
+      pyInfo = peers.pyInfo;
+      endpointIdleKb = memory.currentKb(endpoint.pid);
+      streams = await compareStreams(peers, endpoint.pid, sizes(''));
+      if (selected('round trips')) roundTrips = await compareRoundTrips(peers);
+    } finally {
+      peers.close();
     }
-    const endpointIdleKb = memory.currentKb(endpoint.pid);
-
-    const streams: ShellStreamRow[] = [];
-    for (const size of sizes) {
-      progress(size.name);
-      const mine = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
-      const theirs = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
-      const runs = size.bytes > 32 * MB ? 1 : RUNS;
-      for (let i = 0; i < runs; i++) {
-        await streamRun(ours, endpoint.pid, size.bytes, mine);
-        if (python) await streamRun(python, endpoint.pid, size.bytes, theirs);
-      }
-      streams.push({
-        name: size.name,
-        bytes: size.bytes,
-        ours: mine,
-        ...(python ? { pywinrm: theirs, ratio: median(mine.mbPerSecond) / median(theirs.mbPerSecond) } : {}),
-      });
-    }
-
-    let roundTrips: ShellRoundTripRow | undefined;
-    if (selected('round trips')) {
-      progress('round trips');
-      const mine: number[] = [];
-      const theirs: number[] = [];
-      let spent = 0;
-      while (spent < SECONDS * 1000) {
-        const slice = await ours.request<{ latencies: number[] }>(`roundtrips ${ROUNDTRIP_SLICE_MS}`);
-        mine.push(...slice.latencies);
-        spent += slice.latencies.reduce((a, b) => a + b, 0);
-        if (python) theirs.push(...(await python.request<{ latencies: number[] }>(`roundtrips ${ROUNDTRIP_SLICE_MS}`)).latencies);
-      }
-      const oursSummary = summarize(mine);
-      const pySummary = python ? summarize(theirs) : undefined;
-      roundTrips = { ours: oursSummary, ...(pySummary ? { pywinrm: pySummary, ratio: pySummary.p50Ms / oursSummary.p50Ms } : {}) };
-    }
-
-    report({ endpointIdleKb, streams, ...(roundTrips ? { roundTrips } : {}) }, pyInfo);
-    return { endpointIdleKb, streams, ...(roundTrips ? { roundTrips } : {}), ...(pyInfo ? { pywinrm: pyInfo.pywinrm } : {}) };
   } finally {
-    ours.close();
-    python?.close();
     endpoint.close();
   }
+
+  const canned = await startCannedServer();
+  try {
+    const peers = await startPeers(canned.url, false);
+    try {
+      streams.push(...(await compareStreams(peers, undefined, sizes(', canned replies (clients alone)'))));
+    } finally {
+      peers.close();
+    }
+  } finally {
+    await canned.close();
+  }
+
+  const results: ShellResults = { endpointIdleKb, streams, ...(roundTrips ? { roundTrips } : {}), ...(pyInfo ? { pywinrm: pyInfo.pywinrm } : {}) };
+  report(results, pyInfo);
+  return results;
 }
 
 const mb = (kb: number | undefined): string => (kb === undefined || !Number.isFinite(kb) ? '-' : `${(kb / 1024).toFixed(0)} MB`);
