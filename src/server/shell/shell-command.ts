@@ -12,6 +12,10 @@ import type { Readable } from 'node:stream';
 import { wsmanError } from '../../core/errors/wsman-error';
 import { WSMAN_STREAM_ID_STDERR, WSMAN_STREAM_ID_STDOUT } from '../../core/protocol/shell-protocol';
 import { inputToProcess, outputEncoder, type OutputEncoder } from './codepage';
+import { usageOfGroups } from './process-usage';
+
+/** How long killing a command waits for the rest of its process group to die. */
+const GROUP_EXIT_WAIT_MS = 2000;
 
 /** Output bytes a command may hold for the client before its pipes are paused. */
 export const BUFFER_LIMIT = 1024 * 1024;
@@ -338,7 +342,18 @@ export class ShellCommand {
     for (const name of OUTPUT_STREAMS) this.sources[name].readable.destroy();
     this.child.stdin?.destroy();
     await this.exited;
+    await this.groupGone();
     this.notify();
+  }
+
+  /** SIGKILL is delivered asynchronously: waits (briefly) until no live process is left in the group. */
+  private async groupGone(): Promise<void> {
+    const deadline = Date.now() + GROUP_EXIT_WAIT_MS;
+    while (Date.now() < deadline) {
+      const left = usageOfGroups(new Set([this.pid]))?.get(this.pid)?.processes ?? 0;
+      if (left === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Synchronous last resort when the endpoint's own process exits. */
