@@ -40,7 +40,7 @@ export class ShellRegistry {
   }
 
   /** Checks the quotas and the client's ShellId, then opens the shell (nothing is kept when a check fails). */
-  open(settings: Omit<ShellSettings, 'id'> & { readonly id?: string }): Shell {
+  open(settings: Omit<ShellSettings, 'id' | 'machine'> & { readonly id?: string }): Shell {
     if (!this.state.config.flag('Winrs/AllowRemoteShellAccess')) throw wsmanError('ERROR_WSMAN_REMOTESHELLS_NOT_ALLOWED');
     const id = settings.id ?? randomUUID().toUpperCase();
     if (settings.id !== undefined) {
@@ -52,7 +52,7 @@ export class ShellRegistry {
     const users = new Set([...this.shells.values()].map((shell) => shell.owner.toLowerCase()));
     if (own.length === 0 && users.size >= this.winrs('MaxConcurrentUsers')) throw wsmanError('ERROR_WSMAN_QUOTA_MAX_SHELLUSERS');
 
-    const shell = new Shell({ ...settings, id, idleTimeoutMs: Math.min(settings.idleTimeoutMs, this.winrs('IdleTimeout')) });
+    const shell = new Shell({ ...settings, id, machine: this.state.machineName, idleTimeoutMs: Math.min(settings.idleTimeoutMs, this.winrs('IdleTimeout')) });
     if (this.shells.size === 0) process.on('exit', this.onExit);
     this.shells.set(id.toUpperCase(), shell);
     shell.runTimer = setTimeout(() => void this.close(shell), Math.min(this.winrs('MaxShellRunTime'), MAX_TIMER_MS)).unref();

@@ -11,6 +11,8 @@ export interface ShellSettings {
   readonly id: string;
   readonly resourceUri: string;
   readonly owner: string;
+  /** The emulated host's name: the shell listing qualifies a local owner with it. */
+  readonly machine: string;
   readonly clientIp: string;
   readonly name?: string;
   readonly workingDirectory?: string;
@@ -79,7 +81,8 @@ export class Shell {
       element('ShellId', s.id),
       ...(s.name !== undefined && form === 'listed' ? [element('Name', s.name)] : []),
       element('ResourceUri', s.resourceUri),
-      element('Owner', s.owner),
+      // CreateResponse names the user as given, the listing as MACHINE\\user (pypsrp recordings).
+      element('Owner', form === 'listed' && !s.owner.includes('\\') && !s.owner.includes('@') ? `${s.machine}\\${s.owner}` : s.owner),
       element('ClientIP', s.clientIp),
       ...(form === 'listed' ? [element('ProcessId', String(process.pid))] : []),
       environment,

@@ -148,7 +148,7 @@ describe('Enumerate', () => {
     const field = (name: string) => textContent(child(shell, NS.shell, name)!);
     expect(field('ShellId')).toBe(shellId);
     expect(field('Name')).toBe('build box');
-    expect(field('Owner')).toBe('alice');
+    expect(field('Owner')).toBe('WIN-TEST\\alice');
     expect(field('ProcessId')).toBe(String(process.pid));
     expect(field('State')).toBe('Disconnected');
     expect(field('BufferMode')).toBe('Drop');
