@@ -60,7 +60,7 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
   let endpoint: RunningEndpoint;
   let s: ShellSession;
   beforeAll(async () => {
-    endpoint = await startEndpoint({ port: 0, users: ['alice:Secret#1', 'bob:Secret#2'], allowUnencrypted: true, machineName: 'WIN-CAPI' });
+    endpoint = await startEndpoint({ port: 0, users: ['alice:Secret#1', 'bob:Secret#2', 'carol:Secret#3'], allowUnencrypted: true, machineName: 'WIN-CAPI' });
   });
   afterAll(async () => {
     await endpoint.close();
@@ -189,6 +189,34 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
     const idle = await createShell(400);
     await sleep(1200);
     await expect(call((a) => s.shells.WSManRunShellCommand(idle, 0, 'echo late', null, null, a))).rejects.toMatchObject({ name: 'WinRMError' });
+  });
+
+  it('a shell closed while its Create is on the way: the Create reports 995 and the server shell is deleted again', async () => {
+    const carol = openShellSession(endpoint.url!, 1, 'carol', 'Secret#3');
+    const kept = call((a) => carol.shells.WSManCreateShell(carol.session, 0, WSMAN_CMDSHELL_URI, null, null, null, a));
+    let createCode: number | undefined;
+    const created = new Promise<void>((resolve) => {
+      const pending = carol.shells.WSManCreateShell(carol.session, 0, WSMAN_CMDSHELL_URI, null, null, null, {
+        completionFunction: (_c, _f, error) => {
+          createCode = error.code;
+          resolve();
+        },
+      }).value!;
+      // Closed at once, before the Create has been answered.
+      expect(carol.shells.WSManCloseShell(pending, 0, { completionFunction: () => undefined }).hr).toBe(0);
+    });
+    await kept;
+    await created;
+    expect(createCode).toBe(995);
+    const wsman = createObject('WSMan.Automation');
+    const options = wsman.CreateConnectionOptions().value!;
+    options.put_UserName('carol');
+    options.put_Password('Secret#3');
+    const om = wsman.CreateSession(endpoint.url!, SF.WSManFlagUseBasic | SF.WSManFlagCredUsernamePassword | SF.WSManFlagNoEncryption, options).value!;
+    const shells = (await om.Enumerate(WSMAN_CMDSHELL_URI)).value!;
+    const items: string[] = [];
+    while (!shells.get_AtEndOfStream().value) items.push((await shells.ReadItem()).value!);
+    expect(items).toHaveLength(1);
   });
 
   it('MaxShellsPerUser (set by Put on winrm/config/winrs): the next Create fails with ERROR_WSMAN_QUOTA_MAX_SHELLS', async () => {

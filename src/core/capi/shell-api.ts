@@ -317,7 +317,11 @@ export class DefaultWSManShellApi implements WSManShellApi {
             },
             shellOptions,
           );
-          if (shell.closed) return;
+          if (shell.closed) {
+            // Closed while Create was on its way: the shell the server made is deleted again.
+            await this.wire.delete(session, { resourceUri, shellId: created.shellId }).catch(() => undefined);
+            throw wsmanError('ERROR_OPERATION_ABORTED');
+          }
           shell.address = { resourceUri, shellId: created.shellId };
           const data: WSMAN_RESPONSE_DATA | null =
             shell.version === WSMAN_FLAG_REQUESTED_API_VERSION_1_1 && created.shellXml
@@ -381,7 +385,11 @@ export class DefaultWSManShellApi implements WSManShellApi {
         value: command.handle,
         run: async (callback) => {
           const id = await this.wire.command(shell.session, shell.address!, commandLine, argv, commandOptions, commandId);
-          if (command.closed) return;
+          if (command.closed) {
+            // Closed while the Command was on its way: the command the server started is ended again.
+            if (!shell.closed) await this.wire.signal(shell.session, shell.address!, WSMAN_SIGNAL_SHELL_CODE_TERMINATE, id).catch(() => undefined);
+            throw wsmanError('ERROR_OPERATION_ABORTED');
+          }
           command.commandId = id;
           callback(Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION, NO_ERROR, shell.handle, command.handle, null, null);
         },
