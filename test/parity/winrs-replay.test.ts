@@ -10,6 +10,8 @@
  *    and the same body;
  *  - a w:TimedOut answer to Receive is followed by another Receive without the caller seeing it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WSMAN_SESSION_HANDLE } from '../../src/core/capi/client-api';
 import { WSManError } from '../../src/core/errors/wsman-error';
 import { parseDuration } from '../../src/core/protocol/duration';
@@ -17,7 +19,7 @@ import { NS } from '../../src/core/protocol/namespaces';
 import { attribute, textContent, type XmlElement } from '../../src/core/protocol/xml';
 import { ShellOperations, type ShellAddress } from '../../src/core/shell/shell-operations';
 import { openShellSession } from '../core/shell/shell-session';
-import { describeWithSharedFixtures, sharedFixture } from '../helpers/shared-reference';
+import { describeWithSharedFixtures, SHARED_REFERENCE, sharedFixture } from '../helpers/shared-reference';
 import { readPypsrpRecording, readWinrm4jRecording, winrbFile, type RecordedExchange } from './recordings';
 import { ReplayServer } from './replay-server';
 import { canonical, envelopeOf, expectedFault, findChild, findChildren, semanticHeaders, withoutExpectedDifferences, type Canonical } from './wsman-compare';
@@ -275,6 +277,22 @@ describeWithSharedFixtures('WinRS recordings replayed through the shell client',
     const id = await ops.command(session, address, 'powershell.exe', ['Write-Host こんにちは']);
     const output = await ops.receive(session, address, ['stdout', 'stderr'], id);
     expect(Buffer.concat(output!.streams.filter((s) => s.name === 'stdout').map((s) => s.data)).toString('utf8')).toContain('こんにちは');
+  });
+
+  it('our Receive is, byte for byte, the Windows Receive of wire.md §3.8 ("…" elisions matched loosely)', async () => {
+    const lines = readFileSync(join(SHARED_REFERENCE, 'wire.md'), 'utf8').split('\n');
+    const example = lines[lines.findIndex((line) => line.trim() === '<!-- Receive on a WinRS command -->') + 1].trim();
+    server.enqueue({ status: 200, body: readPypsrpRecording('test_winrs_standard')[2].response });
+    await ops.receive(session, { resourceUri: CMD, shellId: '4283CBDC-3706-415B-88BD-B385F3E51A53' }, ['stdout', 'stderr'], 'CF84C20A-0A35-43FA-AF78-0B4711DA5F30');
+    const sent = server.requests[0].text.split(`<a:To>${server.url}</a:To>`).join('<a:To>http://srv:5985/wsman</a:To>');
+    const pattern = new RegExp(
+      `^${example
+        .split('…')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^<>]*?')
+        .replace('<a:ReplyTo>[^<>]*?</a:ReplyTo>', '<a:ReplyTo>(?:<[^>]+>[^<>]*)*?</a:ReplyTo>')}$`,
+    );
+    expect(sent).toMatch(pattern);
   });
 
   it.each([
