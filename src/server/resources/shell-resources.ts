@@ -148,8 +148,8 @@ export class ShellResources implements ResourceProvider {
       ...(name ? { name: textContent(name).trim() } : {}),
       ...(workingDirectory ? { workingDirectory: textContent(workingDirectory).trim() } : {}),
       environment,
-      // Lifetime bounds the shell like an idle timeout that activity does not reset; the smaller one wins.
-      idleTimeoutMs: Math.min(idle ?? Number.MAX_SAFE_INTEGER, lifetime ?? Number.MAX_SAFE_INTEGER),
+      idleTimeoutMs: idle ?? Number.MAX_SAFE_INTEGER,
+      ...(lifetime !== undefined ? { lifetimeMs: lifetime } : {}),
       inputStreams,
       outputStreams,
       codepage: readCodepage(optionValue(request, WSMAN_CMDSHELL_OPTION_CODEPAGE)),

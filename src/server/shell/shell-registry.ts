@@ -55,7 +55,8 @@ export class ShellRegistry {
     const shell = new Shell({ ...settings, id, machine: this.state.machineName, idleTimeoutMs: Math.min(settings.idleTimeoutMs, this.winrs('IdleTimeout')) });
     if (this.shells.size === 0) process.on('exit', this.onExit);
     this.shells.set(id.toUpperCase(), shell);
-    shell.runTimer = setTimeout(() => void this.close(shell), Math.min(this.winrs('MaxShellRunTime'), MAX_TIMER_MS)).unref();
+    const runTime = Math.min(this.winrs('MaxShellRunTime'), settings.lifetimeMs ?? MAX_TIMER_MS, MAX_TIMER_MS);
+    shell.runTimer = setTimeout(() => void this.close(shell), runTime).unref();
     this.scheduleIdle(shell, shell.idleTimeoutMs);
     return shell;
   }

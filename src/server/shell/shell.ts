@@ -18,6 +18,8 @@ export interface ShellSettings {
   readonly workingDirectory?: string;
   readonly environment: readonly (readonly [string, string])[];
   readonly idleTimeoutMs: number;
+  /** rsp:Lifetime: how long the shell may exist at all, like MaxShellRunTime (the smaller one wins). */
+  readonly lifetimeMs?: number;
   readonly inputStreams: readonly string[];
   readonly outputStreams: readonly string[];
   readonly codepage: number;

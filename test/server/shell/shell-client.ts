@@ -11,6 +11,7 @@ export interface ShellOptions {
   readonly environment?: Record<string, string>;
   readonly workingDirectory?: string;
   readonly idleTimeOut?: string;
+  readonly lifetime?: string;
   readonly shellId?: string;
   readonly name?: string;
 }
@@ -64,6 +65,7 @@ export class ShellClient {
       (options.name ? `<rsp:Name>${escape(options.name)}</rsp:Name>` : '') +
       env +
       (options.workingDirectory ? `<rsp:WorkingDirectory>${escape(options.workingDirectory)}</rsp:WorkingDirectory>` : '') +
+      (options.lifetime ? `<rsp:Lifetime>${options.lifetime}</rsp:Lifetime>` : '') +
       (options.idleTimeOut ? `<rsp:IdleTimeOut>${options.idleTimeOut}</rsp:IdleTimeOut>` : '') +
       '<rsp:InputStreams>stdin</rsp:InputStreams><rsp:OutputStreams>stdout stderr</rsp:OutputStreams></rsp:Shell>';
     return this.call(ACTION.create, undefined, body, {

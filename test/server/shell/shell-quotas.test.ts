@@ -123,9 +123,12 @@ describe('clocks', () => {
     expect(faultOf(await alice.commandReply(idle, 'true')).hresult).toBe(0x8033805b);
   });
 
-  it('MaxShellRunTime closes a shell however busy it is', async () => {
-    await setWinrs({ MaxShellRunTime: '500' });
-    const shellId = await alice.create();
+  it.each([
+    ['MaxShellRunTime', { MaxShellRunTime: '500' }, {}],
+    ["the shell's own rsp:Lifetime", {}, { lifetime: 'PT0.5S' }],
+  ])('%s closes a shell however busy it is', async (_, config: Record<string, string>, options) => {
+    await setWinrs(config);
+    const shellId = await alice.create(options);
     const commandId = await alice.command(shellId, 'sleep 30');
     const pending = await alice.receiveReply(shellId, commandId, 5000);
     expect(faultOf(pending).hresult).toBe(0x8033805b);
