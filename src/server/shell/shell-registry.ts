@@ -102,6 +102,9 @@ export class ShellRegistry {
       if (!GUID.test(spec.id)) throw wsmanError('ERROR_WINRS_SHELLCOMMAND_CLIENTID_NOT_VALID');
       if (shell.command(spec.id)) throw wsmanError('ERROR_WINRS_SHELLCOMMAND_CLIENTID_RESOURCE_CONFLICT');
     }
+    // A command holds its place among the user's operations until it is terminated (MS-WSMV §3.1.4.11).
+    const commands = this.shellsOf(shell.owner).reduce((count, own) => count + own.commands.size, 0);
+    if (commands >= this.state.config.number('Service/MaxConcurrentOperationsPerUser')) throw wsmanError('ERROR_WSMAN_QUOTA_MAX_OPERATIONS');
     const processes = this.usage(shell)?.processes ?? shell.commands.size;
     if (processes >= this.winrs('MaxProcessesPerShell')) throw pluginError('ERROR_NOT_ENOUGH_QUOTA');
     let command: ShellCommand;

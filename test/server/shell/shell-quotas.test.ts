@@ -110,6 +110,27 @@ describe('quotas on opening shells', () => {
   });
 });
 
+describe('operations', () => {
+  it('a command holds one of the user’s MaxConcurrentOperationsPerUser until terminate', async () => {
+    const service = `${NS.config}/service`;
+    const put = (value: string) =>
+      soap(endpoint.url!, { resourceUri: service, action: ACTION.put, body: `<cfg:Service xmlns:cfg="${NS.config}"><cfg:MaxConcurrentOperationsPerUser>${value}</cfg:MaxConcurrentOperationsPerUser></cfg:Service>` }, alice.auth);
+    expect((await put('2')).status).toBe(200);
+    try {
+      const shellId = await alice.create();
+      const first = await alice.command(shellId, 'true');
+      await alice.command(shellId, 'true');
+      const refused = await alice.commandReply(shellId, 'true');
+      expect(faultOf(refused).hresult).toBe(0x803381a6);
+      expect(refused.text).toContain('<s:Subcode><s:Value>w:QuotaLimit</s:Value>');
+      await alice.signalReply(shellId, first);
+      expect((await alice.commandReply(shellId, 'true')).status).toBe(200);
+    } finally {
+      await put('1500');
+    }
+  });
+});
+
 describe('clocks', () => {
   it('IdleTimeout: an idle shell is closed; one with a Receive waiting is not idle', async () => {
     await setWinrs({ IdleTimeout: '800' });
