@@ -28,6 +28,9 @@ const hr = (name: string): number => errorNamed(name)!.hresult;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const IS_WINDOWS = process.platform === 'win32';
 
+// Real processes on a shared machine: generous, since a slow host is no failure here.
+jest.setTimeout(30_000);
+
 /** Runs one call to END_OF_OPERATION: its value and completions, or the WSManError it failed with. */
 function call<T>(start: (async: ShellAsync) => { hr: number; value: T | undefined }): Promise<{ value: T; data: Array<WSMAN_RESPONSE_DATA | WSMAN_RECEIVE_DATA_RESULT | null>; flags: number[] }> {
   return new Promise((resolve, reject) => {
@@ -93,9 +96,9 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
   it('input larger than one envelope is sent in several Sends and arrives whole', async () => {
     const shell = await createShell();
     const command = await runCommand(shell, 'wc -c');
-    const big = Buffer.alloc(1_200_000, 0x61);
+    const big = Buffer.alloc(800_000, 0x61);
     await call((a) => s.shells.WSManSendShellInput(shell, command, 0, 'stdin', { type: WSManDataType.WSMAN_DATA_TYPE_BINARY, binary: big }, true, a));
-    expect((await receiveAll(s, shell, command)).stdout.trim()).toBe('1200000');
+    expect((await receiveAll(s, shell, command)).stdout.trim()).toBe('800000');
   });
 
   it('environment, working directory and both code pages through the helpers', async () => {
@@ -126,13 +129,13 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
     const started = Date.now();
     await stubborn.signal(WSMAN_SIGNAL_SHELL_CODE_TERMINATE);
     await expect(stubborn.exitCode).rejects.toMatchObject({ code: 'ERROR_WSMAN_COMMAND_TERMINATED' });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     await shell.close();
   });
 
   it('API 1.1: Disconnect (Block) buffers the output; Reconnect + ReconnectShellCommand resume it; states are checked', async () => {
     const shell = await createShell(0, 'C2D7B1A0-1111-4222-8333-944455566677');
-    const command = await runCommand(shell, 'echo one; sleep 1; echo two');
+    const command = await runCommand(shell, 'echo one; sleep 0.4; echo two');
     // The Receive in progress is suspended by Disconnect and resumes after the reconnects.
     const receiving = receiveAll(s, shell, command);
     await sleep(200);
@@ -141,7 +144,7 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
     expect(s.shells.WSManDisconnectShell(shell, 0, null, { completionFunction: () => undefined }).hr).toBe(hr('ERROR_WINRS_SHELL_DISCONNECT_OPERATION_NOT_VALID'));
     expect(s.shells.WSManRunShellCommand(shell, 0, 'echo x', null, null, { completionFunction: () => undefined }).hr).toBe(hr('ERROR_WINRS_SHELL_DISCONNECTED'));
     expect(s.shells.WSManDisconnectShell(shell, 3, null, { completionFunction: () => undefined }).hr).toBe(hr('ERROR_WSMAN_CLIENT_INVALID_DISCONNECT_SHELL_FLAG'));
-    await sleep(1500);
+    await sleep(600);
     await call((a) => ({ hr: s.shells.WSManReconnectShell(shell, 0, a).hr, value: undefined }));
     expect(s.shells.WSManReconnectShell(shell, 0, { completionFunction: () => undefined }).hr).toBe(hr('ERROR_WINRS_SHELL_RECONNECT_OPERATION_NOT_VALID'));
     await call((a) => ({ hr: s.shells.WSManReconnectShellCommand(command, 0, a).hr, value: undefined }));
@@ -155,7 +158,7 @@ async function receiveAll(s: ShellSession, shell: WSMAN_SHELL_HANDLE, command: W
     const shell = await createShell(0, shellId);
     // A client that means to connect again chooses its ids (WSManCreateShellEx / WSManRunShellCommandEx).
     const commandId = 'ABCDEF01-2345-4678-89AB-CDEF01234567';
-    await call((a) => s.shells.WSManRunShellCommandEx(shell, 0, commandId, 'echo first; sleep 1; echo second; exit 6', null, null, a));
+    await call((a) => s.shells.WSManRunShellCommandEx(shell, 0, commandId, 'echo first; sleep 0.4; echo second; exit 6', null, null, a));
     await call((a) => ({ hr: s.shells.WSManDisconnectShell(shell, 0, { idleTimeoutMs: 60_000 }, a).hr, value: undefined }));
 
     const other = openShellSession(endpoint.url!, 1, 'alice', 'Secret#1');

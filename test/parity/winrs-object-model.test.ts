@@ -20,6 +20,8 @@ const ROOT = join(__dirname, '..', '..');
 const SHELL_URI = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd';
 const RSP = NS.shell;
 const SHELL_XML = `<rsp:Shell xmlns:rsp="${RSP}"><rsp:InputStreams>stdin</rsp:InputStreams><rsp:OutputStreams>stdout stderr</rsp:OutputStreams></rsp:Shell>`;
+jest.setTimeout(30_000);
+
 const COMMAND_XML = `<rsp:CommandLine xmlns:rsp="${RSP}"><rsp:Command>cmd.exe</rsp:Command><rsp:Arguments>/c</rsp:Arguments><rsp:Arguments>echo</rsp:Arguments><rsp:Arguments>hi</rsp:Arguments></rsp:CommandLine>`;
 
 /** The recorded request and ours carry the same body and the same shell headers (selectors, action, resource). */
