@@ -8,11 +8,12 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|all
+ *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — kerberos:
  *                                          Kerberos against a real MIT KDC, bench/kerberos.ts — then
- *                                          dispatch: late-bound calls and the script host's sync bridge)
+ *                                          dispatch: late-bound calls and the script host's sync bridge,
+ *                                          then shell: WinRS stdout throughput and round trips, bench/shell.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -25,6 +26,7 @@ import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
 import { runAuthBench, type AuthResults } from './auth';
 import { runDispatchBench, type DispatchRow } from './dispatch';
 import { runKerberosBench, type KerberosResults } from './kerberos';
+import { runShellBench, type ShellResults } from './shell';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -366,8 +368,23 @@ function endpointJson({ bench, identifyReplyBytes, loadMs }: EndpointResults): o
   };
 }
 
-function writeJson(endpoint: EndpointResults | undefined, client: ClientResults | undefined, auth: AuthResults | undefined, kerberos: KerberosResults | undefined, dispatch: DispatchRow[] | undefined): void {
-  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...(client ? { client } : {}), ...(auth ? { auth } : {}), ...(kerberos ? { kerberos } : {}), ...(dispatch ? { dispatch } : {}) });
+function writeJson(
+  endpoint: EndpointResults | undefined,
+  client: ClientResults | undefined,
+  auth: AuthResults | undefined,
+  kerberos: KerberosResults | undefined,
+  dispatch: DispatchRow[] | undefined,
+  shell: ShellResults | undefined,
+): void {
+  writeResultsJson({
+    suite: SUITE,
+    ...(endpoint ? endpointJson(endpoint) : {}),
+    ...(client ? { client } : {}),
+    ...(auth ? { auth } : {}),
+    ...(kerberos ? { kerberos } : {}),
+    ...(dispatch ? { dispatch } : {}),
+    ...(shell ? { shell } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,7 +505,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     dispatch = await runDispatchBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch);
+  let shell: ShellResults | undefined;
+  if (SUITE === 'all' || SUITE === 'shell') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    shell = await runShellBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell);
 }
 
 main().catch((error: unknown) => {

@@ -15,9 +15,12 @@ export function createObject(progId: string): WSMan | WSManInternal {
 
 export { createContainer } from './composition-root';
 export * from './c-api';
+export * from './c-api-shell';
 export * from './core/hresult';
 export { WSManClientApi, type WSMAN_API_HANDLE, type WSMAN_SESSION_HANDLE } from './core/capi/client-api';
 export * from './core/capi/constants';
+export { WSManShellApi, type ShellAsync, type WSMAN_SHELL_HANDLE, type WSMAN_COMMAND_HANDLE, type WSMAN_OPERATION_HANDLE } from './core/capi/shell-api';
+export { RemoteShell, RemoteCommand, errorFromCallback, receiveDataOf, type RemoteShellOptions, type RunOptions } from './core/shell/remote-shell';
 export { WSManError, WinRMError, Win32Error, ComError } from './core/errors/wsman-error';
 export { findError, errorNamed, formatMessageText, type ErrorDefinition } from './core/errors/error-table';
 export * from './automation/flags';

@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import { createObject } from '../index';
 import { formatHResult, toSigned } from '../core/hresult';
 import { runCommand } from '../host/run-command';
+import { shellCommand } from './commands/shell';
 import { runDemo } from './demo';
 import { serve } from './serve';
 
@@ -49,6 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return serve(rest, (line) => process.stdout.write(line + '\n'));
     case 'run':
       return runCommand(rest);
+    case 'shell':
+      return shellCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return 2;

@@ -19,6 +19,7 @@ import type { EndpointUser } from './auth/server-auth';
 import type { KerberosServiceKeys } from './auth/kerberos-auth';
 import { readKeytab, type KeytabEntry } from '../core/transport/auth/kerberos/keytab';
 import { createEndpointContainer } from './server-module';
+import { ShellRegistry } from './shell/shell-registry';
 import type { EndpointState, ListenerInfo } from './service/endpoint-state';
 import type { CertificateMapping } from './tls/certificate-mapping';
 import { loadOrCreateEndpointCertificate } from './tls/endpoint-certificate';
@@ -176,6 +177,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     kerberos,
   });
   const front = container.get(HttpFront);
+  const shells = container.get(ShellRegistry);
   const timeouts = {
     keepAliveTimeout: options.idleTimeoutMs ?? 120_000,
     requestTimeout: config.number('Service/MaxPacketRetrievalTimeSeconds') * 1000,
@@ -232,6 +234,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Runn
     ...running,
     stateFingerprint: () => `${JSON.stringify(config.changedValues())}|${cimStore.fingerprint()}`,
     close: async () => {
+      // Shells first: their processes end and their pending Receives answer before the sockets go.
+      await shells.closeAll();
       await Promise.all(servers.map(closeServer));
     },
   };

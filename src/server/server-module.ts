@@ -13,10 +13,12 @@ import { ConnectionBudget } from './http/connection-budget';
 import { HttpFront } from './http/http-front';
 import { ConfigResources } from './resources/config-resources';
 import { ResourceProvider } from './resources/resource-provider';
+import { ShellResources } from './resources/shell-resources';
 import { WmiResources } from './resources/wmi-resources';
 import { EndpointState } from './service/endpoint-state';
 import { EnumerationContexts } from './service/enumeration-contexts';
 import { WSManService } from './service/wsman-service';
+import { ShellRegistry } from './shell/shell-registry';
 import type { CertificateMapping } from './tls/certificate-mapping';
 
 export interface EndpointBindings {
@@ -40,6 +42,8 @@ export function endpointModule(bindings: EndpointBindings): ContainerModule {
     bind(EndpointKerberos).toSelf().inSingletonScope();
     bind(ResourceProvider).to(ConfigResources).inSingletonScope();
     bind(ResourceProvider).to(WmiResources).inSingletonScope();
+    bind(ResourceProvider).to(ShellResources).inSingletonScope();
+    bind(ShellRegistry).toSelf().inSingletonScope();
     // Binding order is the order of the WWW-Authenticate offers: Negotiate, (Kerberos,) then Basic, as Windows lists them.
     bind(ServerAuthScheme).to(NegotiateAuthScheme).inSingletonScope();
     bind(ServerAuthScheme).to(KerberosAuthScheme).inSingletonScope();

@@ -3,7 +3,8 @@
  * private environment and a time limit, and reading their replies namespace-aware.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { NS } from '../../src/core/protocol/namespaces';
 import { attribute, child, childElements, parseXml, textContent, type XmlElement } from '../../src/core/protocol/xml';
@@ -67,6 +68,39 @@ export function describeWithClient(name: string, missing: string | undefined, bo
  */
 export function clientEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: SEARCH_PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', NO_PROXY: '*', no_proxy: '*', ...extra };
+}
+
+/**
+ * An OpenSSL configuration with the default and legacy (MD4) providers: ntlm-auth hashes with
+ * `hashlib.new('md4')`, which Debian 12's OpenSSL 3 keeps in the legacy provider.
+ */
+export function writeLegacyOpenSslConfig(directory: string): string {
+  const file = join(directory, 'openssl-legacy.cnf');
+  writeFileSync(
+    file,
+    ['openssl_conf = openssl_init', '[openssl_init]', 'providers = providers', '[providers]', 'default = enabled', 'legacy = enabled', '[enabled]', 'activate = 1', ''].join('\n'),
+  );
+  return file;
+}
+
+/** Why pywinrm cannot run NTLM here (winrm, requests_ntlm, ntlm_auth, MD4 through the legacy provider), or undefined. */
+export function pywinrmNtlmMissing(python: string, install: string): string | undefined {
+  if (!existsSync(python)) return `${install}: ${python} is absent, so pywinrm was not run against the endpoint`;
+  if (probe(python, ['-c', 'import winrm.protocol, xmltodict, requests_ntlm, ntlm_auth']) !== 0) {
+    return `${install}: ${python} cannot import winrm with requests_ntlm and ntlm_auth, so pywinrm NTLM was not run against the endpoint`;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'wsman-openssl-'));
+  try {
+    const md4 = spawnSync(python, ['-c', "import hashlib; hashlib.new('md4')"], {
+      stdio: 'ignore',
+      timeout: 15_000,
+      env: clientEnvironment({ OPENSSL_CONF: writeLegacyOpenSslConfig(scratch) }),
+    });
+    if (md4.status !== 0) return `${install}: ${python} has no MD4 even with the OpenSSL legacy provider, so ntlm-auth cannot run`;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return undefined;
 }
 
 export interface ProcessResult {

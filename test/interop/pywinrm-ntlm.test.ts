@@ -8,8 +8,7 @@
  * ntlm-auth hashes passwords with `hashlib.new('md4')`, which Debian 12's OpenSSL 3 only has in its
  * legacy provider: the client runs with an OPENSSL_CONF that loads it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTION, NS } from '../../src/core/protocol/namespaces';
@@ -20,16 +19,16 @@ import {
   WIN32_SERVICE,
   WINRM_CONFIG,
   childText,
-  clientEnvironment,
   describeWithClient,
   headerText,
-  probe,
   readEnvelope,
   readFaultFacts,
   serviceNames,
   pywinrmEnvelope,
   runPywinrm,
   type PywinrmReply,
+  pywinrmNtlmMissing,
+  writeLegacyOpenSslConfig,
 } from './interop-helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -40,33 +39,8 @@ const TEST_TIMEOUT_MS = 30_000;
 const USER = 'alice';
 const PASSWORD = 'Secret#1';
 
-/** An OpenSSL configuration with the default and legacy (MD4) providers. */
-function writeLegacyOpenSslConfig(directory: string): string {
-  const file = join(directory, 'openssl-legacy.cnf');
-  writeFileSync(
-    file,
-    ['openssl_conf = openssl_init', '[openssl_init]', 'providers = providers', '[providers]', 'default = enabled', 'legacy = enabled', '[enabled]', 'activate = 1', ''].join('\n'),
-  );
-  return file;
-}
-
 function clientMissing(): string | undefined {
-  if (!existsSync(PYTHON)) return `${INSTALL}: ${PYTHON} is absent, so pywinrm was not run against the endpoint`;
-  if (probe(PYTHON, ['-c', 'import winrm.protocol, xmltodict, requests_ntlm, ntlm_auth']) !== 0) {
-    return `${INSTALL}: ${PYTHON} cannot import winrm with requests_ntlm and ntlm_auth, so pywinrm NTLM was not run against the endpoint`;
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'wsman-openssl-'));
-  try {
-    const md4 = spawnSync(PYTHON, ['-c', "import hashlib; hashlib.new('md4')"], {
-      stdio: 'ignore',
-      timeout: 15_000,
-      env: clientEnvironment({ OPENSSL_CONF: writeLegacyOpenSslConfig(scratch) }),
-    });
-    if (md4.status !== 0) return `${INSTALL}: ${PYTHON} has no MD4 even with the OpenSSL legacy provider, so ntlm-auth cannot run`;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return undefined;
+  return pywinrmNtlmMissing(PYTHON, INSTALL);
 }
 
 interface Job {

@@ -46,10 +46,13 @@ export interface WSManClientApi {
   WSManGetErrorMessage(apiHandle: WSMAN_API_HANDLE | null, flags: number, languageCode: string | null, errorCode: number): ComResult<string>;
   /** The live session behind a handle, for the operation layers above the option API. */
   sessionOf(session: WSMAN_SESSION_HANDLE): ClientSession;
+  /** The WSMAN_FLAG_REQUESTED_API_VERSION_* the session's API handle was initialized with. */
+  apiVersionOf(session: WSMAN_SESSION_HANDLE): number;
 }
 export const WSManClientApi: ServiceIdentifier<WSManClientApi> = Symbol.for('WSManClientApi');
 
 interface ApiState {
+  readonly version: number;
   closed: boolean;
   readonly sessions: Set<WSMAN_SESSION_HANDLE>;
 }
@@ -61,6 +64,7 @@ const ERROR_SOURCE = 'WSMan';
 export class DefaultWSManClientApi implements WSManClientApi {
   readonly #apis = new WeakMap<WSMAN_API_HANDLE, ApiState>();
   readonly #sessions = new WeakMap<WSMAN_SESSION_HANDLE, ClientSession>();
+  readonly #sessionApis = new WeakMap<WSMAN_SESSION_HANDLE, ApiState>();
 
   WSManInitialize(flags: number): ComResult<WSMAN_API_HANDLE> {
     return this.#call(() => {
@@ -68,7 +72,7 @@ export class DefaultWSManClientApi implements WSManClientApi {
         throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_INIT_APPLICATION_FLAG');
       }
       const handle = Object.freeze({}) as WSMAN_API_HANDLE;
-      this.#apis.set(handle, { closed: false, sessions: new Set() });
+      this.#apis.set(handle, { version: flags, closed: false, sessions: new Set() });
       return handle;
     });
   }
@@ -99,6 +103,7 @@ export class DefaultWSManClientApi implements WSManClientApi {
       const handle = Object.freeze({}) as WSMAN_SESSION_HANDLE;
       this.#sessions.set(handle, new ClientSession(parsed, credentials ?? undefined, proxy ?? undefined));
       api.sessions.add(handle);
+      this.#sessionApis.set(handle, api);
       return handle;
     });
   }
@@ -140,6 +145,11 @@ export class DefaultWSManClientApi implements WSManClientApi {
 
   sessionOf(session: WSMAN_SESSION_HANDLE): ClientSession {
     return this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
+  }
+
+  apiVersionOf(session: WSMAN_SESSION_HANDLE): number {
+    this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
+    return this.#sessionApis.get(session)?.version ?? WSMAN_FLAG_REQUESTED_API_VERSION_1_0;
   }
 
   #api(handle: WSMAN_API_HANDLE | null, nullError: string): ApiState {

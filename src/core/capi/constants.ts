@@ -82,3 +82,138 @@ export interface WSMAN_PROXY_INFO {
 
 export const dwordData = (number: number): WSMAN_DATA => ({ type: WSManDataType.WSMAN_DATA_TYPE_DWORD, number });
 export const textData = (text: string): WSMAN_DATA => ({ type: WSManDataType.WSMAN_DATA_TYPE_TEXT, text });
+
+// ---- shells (wsman.h, API 1.0 and 1.1) ----------------------------------------------------------
+
+export enum WSManCallbackFlags {
+  WSMAN_FLAG_CALLBACK_END_OF_OPERATION = 0x1,
+  WSMAN_FLAG_CALLBACK_END_OF_STREAM = 0x8,
+  WSMAN_FLAG_CALLBACK_SHELL_SUPPORTS_DISCONNECT = 0x20,
+  WSMAN_FLAG_CALLBACK_SHELL_AUTODISCONNECTED = 0x40,
+  WSMAN_FLAG_CALLBACK_NETWORK_FAILURE_DETECTED = 0x100,
+  WSMAN_FLAG_CALLBACK_RETRYING_AFTER_NETWORK_FAILURE = 0x200,
+  WSMAN_FLAG_CALLBACK_RECONNECTED_AFTER_NETWORK_FAILURE = 0x400,
+  WSMAN_FLAG_CALLBACK_SHELL_AUTODISCONNECTING = 0x800,
+  WSMAN_FLAG_CALLBACK_RETRY_ABORTED_DUE_TO_INTERNAL_ERROR = 0x1000,
+  WSMAN_FLAG_CALLBACK_RECEIVE_DELAY_STREAM_REQUEST_PROCESSED = 0x2000,
+}
+
+export enum WSManShellFlag {
+  WSMAN_FLAG_NO_COMPRESSION = 0x1,
+  WSMAN_FLAG_DELETE_SERVER_SESSION = 0x2,
+  WSMAN_FLAG_SERVER_BUFFERING_MODE_DROP = 0x4,
+  WSMAN_FLAG_SERVER_BUFFERING_MODE_BLOCK = 0x8,
+  WSMAN_FLAG_RECEIVE_DELAY_OUTPUT_STREAM = 0x10,
+}
+
+export {
+  WSMAN_STREAM_ID_STDIN,
+  WSMAN_STREAM_ID_STDOUT,
+  WSMAN_STREAM_ID_STDERR,
+  WSMAN_SHELL_NS,
+  WSMAN_CMDSHELL_URI,
+  WSMAN_CMDSHELL_OPTION_CODEPAGE,
+  WSMAN_SHELL_OPTION_NOPROFILE,
+  WSMAN_CMDSHELL_OPTION_CONSOLEMODE_STDIN,
+  WSMAN_CMDSHELL_OPTION_SKIP_CMD_SHELL,
+  WSMAN_COMMAND_STATE_DONE,
+  WSMAN_COMMAND_STATE_PENDING,
+  WSMAN_COMMAND_STATE_RUNNING,
+  WSMAN_SIGNAL_SHELL_CODE_TERMINATE,
+  WSMAN_SIGNAL_SHELL_CODE_CTRL_C,
+  WSMAN_SIGNAL_SHELL_CODE_CTRL_BREAK,
+} from '../protocol/shell-protocol';
+export const WSMAN_FLAG_RECEIVE_RESULT_NO_MORE_DATA = 0x1;
+export const WSMAN_FLAG_RECEIVE_FLUSH = 0x2;
+export const WSMAN_FLAG_RECEIVE_RESULT_DATA_BOUNDARY = 0x4;
+export const WSMAN_FLAG_SEND_NO_MORE_DATA = 0x1;
+/** WSMAN_ERROR_OPERATION_ABORTED: what a cancelled operation's callback receives (ERROR_OPERATION_ABORTED). */
+export const WSMAN_ERROR_OPERATION_ABORTED = 995;
+
+export interface WSMAN_STREAM_ID_SET {
+  readonly streamIDs: readonly string[];
+}
+
+export interface WSMAN_ENVIRONMENT_VARIABLE {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface WSMAN_ENVIRONMENT_VARIABLE_SET {
+  readonly vars: readonly WSMAN_ENVIRONMENT_VARIABLE[];
+}
+
+/** WSMAN_SHELL_STARTUP_INFO (V11 under API 1.1: V10 plus `name`). */
+export interface WSMAN_SHELL_STARTUP_INFO {
+  readonly inputStreamSet?: WSMAN_STREAM_ID_SET | null;
+  readonly outputStreamSet?: WSMAN_STREAM_ID_SET | null;
+  /** 0: the server's IdleTimeout. */
+  readonly idleTimeoutMs?: number;
+  readonly workingDirectory?: string | null;
+  readonly variableSet?: WSMAN_ENVIRONMENT_VARIABLE_SET | null;
+  readonly name?: string | null;
+}
+
+export interface WSMAN_OPTION {
+  readonly name: string;
+  readonly value: string;
+  readonly mustComply?: boolean;
+}
+
+export interface WSMAN_OPTION_SET {
+  readonly options: readonly WSMAN_OPTION[];
+  readonly optionsMustUnderstand?: boolean;
+}
+
+export interface WSMAN_COMMAND_ARG_SET {
+  readonly args: readonly string[];
+}
+
+export interface WSMAN_SHELL_DISCONNECT_INFO {
+  readonly idleTimeoutMs: number;
+}
+
+/** WSMAN_ERROR: `code` 0 on success; the message as WinRM or the server worded it. */
+export interface WSMAN_ERROR {
+  readonly code: number;
+  readonly errorDetail: string;
+  readonly language: string;
+  readonly machineName: string;
+  readonly pluginName: string;
+}
+
+/** WSMAN_RECEIVE_DATA_RESULT: one stream's data (binary), and the command's state and exit code. */
+export interface WSMAN_RECEIVE_DATA_RESULT {
+  readonly streamId: string;
+  readonly streamData: WSMAN_DATA;
+  readonly commandState: string;
+  readonly exitCode: number;
+}
+
+/** WSMAN_RESPONSE_DATA (API 1.1): the member that matches the operation is set. */
+export interface WSMAN_RESPONSE_DATA {
+  readonly receiveData?: WSMAN_RECEIVE_DATA_RESULT;
+  /** WSMAN_CONNECT_DATA: what the server answered to Connect. */
+  readonly connectData?: { readonly data: WSMAN_DATA };
+  /** WSMAN_CREATE_SHELL_DATA: the rsp:Shell the server answered to Create (2012+). */
+  readonly createData?: { readonly data: WSMAN_DATA };
+}
+
+/**
+ * WSMAN_SHELL_COMPLETION_FUNCTION. `data` is a WSMAN_RECEIVE_DATA_RESULT for an API 1.0 handle and a
+ * WSMAN_RESPONSE_DATA under API 1.1, as the two declarations of wsman.h have it.
+ */
+export type WSMAN_SHELL_COMPLETION_FUNCTION<Shell = unknown, Command = unknown, Operation = unknown> = (
+  operationContext: unknown,
+  flags: number,
+  error: WSMAN_ERROR,
+  shell: Shell | null,
+  command: Command | null,
+  operationHandle: Operation | null,
+  data: WSMAN_RESPONSE_DATA | WSMAN_RECEIVE_DATA_RESULT | null,
+) => void;
+
+export interface WSMAN_SHELL_ASYNC<Shell = unknown, Command = unknown, Operation = unknown> {
+  readonly operationContext?: unknown;
+  readonly completionFunction: WSMAN_SHELL_COMPLETION_FUNCTION<Shell, Command, Operation>;
+}

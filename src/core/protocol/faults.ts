@@ -83,6 +83,10 @@ const FAULT_SHAPES: Readonly<Record<string, FaultShape>> = {
   ERROR_WSMAN_QUOTA_LIMIT: sender(QUOTA_LIMIT),
   ERROR_WSMAN_QUOTA_MAX_OPERATIONS: sender(QUOTA_LIMIT),
   ERROR_WSMAN_QUOTA_USER: sender(QUOTA_LIMIT),
+  ERROR_WSMAN_QUOTA_MAX_SHELLS: sender(QUOTA_LIMIT),
+  ERROR_WSMAN_QUOTA_MAX_SHELLUSERS: sender(QUOTA_LIMIT),
+  // The cmd shell plugin's bad parameter (pypsrp recording test_winrs_fail_poll_process).
+  E_INVALIDARG: sender(['wsman', 'InvalidParameter'], FAULT_ACTION.wsman, 'InvalidValue'),
   ERROR_WSMAN_UNSUPPORTED_FEATURE: sender(['wsman', 'UnsupportedFeature']),
   ERROR_WSMAN_POLYMORPHISM_MODE_UNSUPPORTED: sender(['cimBinding', 'PolymorphismModeNotSupported']),
   ERROR_WSMAN_OPERATION_TIMEDOUT: receiver(['wsman', 'TimedOut']),
@@ -95,6 +99,16 @@ const INTERNAL_ERROR: FaultShape = receiver(['wsman', 'InternalError']);
 export interface ProviderInfo {
   readonly provider: string;
   readonly path: string;
+  /**
+   * What f:ProviderFault holds: a whole f:WSManFault (WMI, the shell provider) or only the
+   * message text (the cmd shell plugin, pypsrp recording test_winrs_fail_poll_process).
+   */
+  readonly nesting?: 'fault' | 'message';
+  /**
+   * The provider writes this failure's Code as the whole HRESULT, not the bare Win32 number (the
+   * cmd plugin's failed process start: Code 2147942402, pypsrp recording test_winrs_no_cmd_shell).
+   */
+  readonly codeAsHResult?: boolean;
 }
 
 export interface FaultOptions {
@@ -119,12 +133,12 @@ function wsmanFaultXml(code: number, machine: string, message: string, declareNa
 
 export function buildFaultBody(error: WSManError, options: Omit<FaultOptions, 'relatesTo'>): string {
   const shape = FAULT_SHAPES[error.code] ?? INTERNAL_ERROR;
-  const code = faultCodeOf(error.hresult);
+  const code = options.provider?.codeAsHResult ? toUnsigned(error.hresult) : faultCodeOf(error.hresult);
   const message = escapeXmlText(error.message);
   const subcode = shape.subcode ? `<s:Subcode><s:Value>${PREFIX[shape.subcode[0]]}:${shape.subcode[1]}</s:Value></s:Subcode>` : '';
   const inner = options.provider
     ? `<f:ProviderFault provider="${escapeXmlAttribute(options.provider.provider)}" path="${escapeXmlAttribute(options.provider.path)}">` +
-      `${wsmanFaultXml(code, options.machine, message, false)}</f:ProviderFault>`
+      `${options.provider.nesting === 'message' ? `${message} ` : wsmanFaultXml(code, options.machine, message, false)}</f:ProviderFault>`
     : message;
   return (
     `<s:Fault><s:Code><s:Value>s:${shape.code}</s:Value>${subcode}</s:Code>` +

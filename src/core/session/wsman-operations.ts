@@ -59,12 +59,30 @@ const ENUMERATION_MODE_XML: Readonly<Record<EnumerationMode, string>> = {
 interface Connection {
   readonly key: string;
   readonly transport: WSManTransport;
-  readonly sessionId: string;
 }
+
+/** A session's connections by channel, all under the session's one SessionId. */
+interface SessionConnections {
+  readonly sessionId: string;
+  readonly channels: Map<string, Connection>;
+}
+
+/** How one request goes out, beyond its target. */
+export interface RequestOptions {
+  /** OperationTimeout of this request (a shell timeout option); the session default otherwise. */
+  readonly operationTimeoutMs?: number;
+  /**
+   * The connection to use: requests on one channel wait for each other. A shell's long-poll Receive
+   * gets its own so that Send and Signal are not held behind it.
+   */
+  readonly channel?: string;
+}
+
+const MAIN_CHANNEL = 'main';
 
 @injectable()
 export class WSManOperations {
-  private readonly connections = new WeakMap<ClientSession, Connection>();
+  private readonly connections = new WeakMap<ClientSession, SessionConnections>();
 
   constructor(@inject(WSManClientApi) private readonly api: WSManClientApi) {}
 
@@ -76,7 +94,7 @@ export class WSManOperations {
       ...this.limits(session),
       ...(anonymous ? { headers: { WSMANIDENTIFY: 'unauthenticated' } } : {}),
     });
-    const body = this.readReply(reply.status, reply.text, undefined);
+    const body = firstElement(this.readReply(reply.status, reply.text, undefined));
     if (!body || !isIdentifyResponse(body)) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
     return serializeXml(body);
   }
@@ -131,8 +149,17 @@ export class WSManOperations {
 
   /** One request/reply on the session's connection; returns the first element of s:Body. */
   private async send(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, bodyXml: string): Promise<XmlElement | undefined> {
+    return firstElement(await this.request(handle, action, target, bodyXml, {}));
+  }
+
+  /**
+   * Any action with a body already written (the shell operations): the checked reply's s:Body
+   * (a Create answers with two elements); faults and transport failures throw.
+   */
+  async request(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, bodyXml: string, options: RequestOptions): Promise<XmlElement> {
     const session = this.api.sessionOf(handle);
-    const connection = this.connection(session, false);
+    const connection = this.connection(session, false, options.channel);
+    const operationTimeoutMs = options.operationTimeoutMs ?? session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS);
     const messageId = newMessageId();
     const envelope = buildRequestEnvelope(
       {
@@ -143,31 +170,31 @@ export class WSManOperations {
         messageId,
         locale: session.getString(Option.WSMAN_OPTION_UI_LANGUAGE),
         dataLocale: session.getString(Option.WSMAN_OPTION_LOCALE),
-        sessionId: connection.sessionId,
+        sessionId: this.sessionIdOf(session),
         selectors: target.selectors,
         options: target.options,
         ...(target.mustUnderstandOptions ? { optionSetMustUnderstand: true } : {}),
-        operationTimeoutMs: session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS),
+        operationTimeoutMs,
         ...(target.fragment ? { fragment: target.fragment } : {}),
       },
       bodyXml,
     );
-    const reply = await connection.transport.exchange(envelope, this.limits(session));
+    const reply = await connection.transport.exchange(envelope, this.limits(session, operationTimeoutMs));
     return this.readReply(reply.status, reply.text, messageId);
   }
 
-  private limits(session: ClientSession): { timeoutMs: number; responseLimit: number } {
+  private limits(session: ClientSession, operationTimeoutMs?: number): { timeoutMs: number; responseLimit: number } {
     const envelopeBytes = session.getDword(Option.WSMAN_OPTION_MAX_ENVELOPE_SIZE_KB) * 1024;
     const utf16 = session.getDword(Option.WSMAN_OPTION_UTF16) !== 0;
     return {
-      timeoutMs: session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS) + NETWORK_DELAY_MS,
+      timeoutMs: (operationTimeoutMs ?? session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS)) + NETWORK_DELAY_MS,
       // A reply may not exceed our MaxEnvelopeSize (twice the bytes in UTF-16, plus its BOM).
       responseLimit: envelopeBytes * (utf16 ? 2 : 1) + 2,
     };
   }
 
-  /** Parses a reply: malformed XML, a foreign RelatesTo and faults are errors; else the body's first element. */
-  private readReply(status: 200 | 500, text: string, messageId: string | undefined): XmlElement | undefined {
+  /** Parses a reply: malformed XML, a foreign RelatesTo and faults are errors; else the s:Body. */
+  private readReply(status: 200 | 500, text: string, messageId: string | undefined): XmlElement {
     // An HTTP 500 that does not carry a SOAP fault is a plain server error (wire.md §6.2).
     let root: XmlElement;
     try {
@@ -191,7 +218,7 @@ export class WSManOperations {
     // Windows echoes MessageID byte for byte; anything else answers another request.
     const relatesTo = readResponseHeader(message.header).relatesTo;
     if (messageId !== undefined && relatesTo !== messageId) throw wsmanError('ERROR_WSMAN_RESPONSE_INVALID_MESSAGE_INFORMATION_HEADER');
-    return first;
+    return message.body;
   }
 
   /** A Get/Put reply: the resource, or the text or element inside w:XmlFragment for fragment transfer. */
@@ -201,8 +228,18 @@ export class WSManOperations {
     return serializeXml(body);
   }
 
-  /** The session's connection, made on first use and again when its transport settings change. */
-  private connection(session: ClientSession, anonymous: boolean): Connection {
+  /** The session's SessionId header value, one for all its connections. */
+  private sessionIdOf(session: ClientSession): string {
+    let connections = this.connections.get(session);
+    if (!connections) {
+      connections = { sessionId: newMessageId(), channels: new Map() };
+      this.connections.set(session, connections);
+    }
+    return connections.sessionId;
+  }
+
+  /** The session's connection on a channel, made on first use and again when its transport settings change. */
+  private connection(session: ClientSession, anonymous: boolean, channel = MAIN_CHANNEL): Connection {
     const mechanism = anonymous ? 'none' : authenticationKind(session);
     const secure = session.transport === 'https';
     const skipCa = session.getDword(Option.WSMAN_OPTION_SKIP_CA_CHECK) !== 0;
@@ -212,7 +249,9 @@ export class WSManOperations {
     const spnPort = session.getDword(Option.WSMAN_OPTION_ENABLE_SPN_SERVER_PORT) !== 0;
     const delegate = session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
     const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
-    const existing = this.connections.get(session);
+    this.sessionIdOf(session);
+    const channels = this.connections.get(session)!.channels;
+    const existing = channels.get(channel);
     if (existing?.key === key) return existing;
     existing?.transport.close();
     const certificate = mechanism === 'certificate' ? findClientCertificate(session.certificateThumbprint ?? '') : undefined;
@@ -226,8 +265,8 @@ export class WSManOperations {
         ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
         : {}),
     });
-    const connection = { key, transport, sessionId: existing?.sessionId ?? newMessageId() };
-    this.connections.set(session, connection);
+    const connection = { key, transport };
+    channels.set(channel, connection);
     session.onClose(() => transport.close());
     return connection;
   }
@@ -299,6 +338,10 @@ function servicePrincipalOptions(session: ClientSession): { host: string; port?:
 /** Credential delegation (a forwarded TGT) when the session allows implicit credentials to be passed on. */
 function delegates(session: ClientSession): boolean {
   return session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
+}
+
+function firstElement(body: XmlElement): XmlElement | undefined {
+  return childElements(body)[0];
 }
 
 /** Input XML for the body: well-formed, and without its own XML declaration (it goes inside s:Body). */

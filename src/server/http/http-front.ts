@@ -128,7 +128,19 @@ export class HttpFront {
     } catch {
       return this.empty(response, 400, !keepSession, finalToken);
     }
-    const reply = await this.service.handle(text, { principal: auth.principal, secure, bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1 });
+    // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
+    const gone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
+    const reply = await this.service.handle(text, {
+      signal: gone.signal,
+      principal: auth.principal,
+      secure,
+      bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,
+      // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; Windows writes a.b.c.d.
+      clientAddress: (request.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, ''),
+    });
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
     const payload = encodeBody(reply.body, body.charset);

@@ -2,6 +2,7 @@
  * What the service asks of a family of resources (the config tree, WMI classes): each operation
  * gets the validated request and answers with resource XML, or throws a WSManError.
  */
+import type { WSManError } from '../../core/errors/wsman-error';
 import type { ProviderInfo } from '../../core/protocol/faults';
 import type { Selector } from '../../core/session/resource-uri';
 import type { WSManRequest } from '../service/wsman-request';
@@ -64,6 +65,8 @@ export interface StagedChange {
 
 export interface CreatedResource {
   readonly reference: ResourceReference;
+  /** What follows x:ResourceCreated in the CreateResponse body (a shell's rsp:Shell). */
+  readonly bodyXml?: string;
 }
 
 export interface ResourceProvider {
@@ -71,12 +74,16 @@ export interface ResourceProvider {
   serves(resourceUri: string): boolean;
   /** Set when faults of this provider nest in f:ProviderFault, as WMI's do. */
   readonly providerInfo?: ProviderInfo;
+  /** Where one of its faults nests, when that depends on the fault (the shell's plugin vs the service's shell provider). */
+  faultProvider?(error: WSManError): ProviderInfo | undefined;
+  /** Actions outside `resourceUri/Method` that invoke() takes whole (the shell's Command, Receive …). */
+  readonly actions?: readonly string[];
   get(request: WSManRequest): Answer<string>;
   put(request: WSManRequest): Answer<StagedChange>;
   create(request: WSManRequest): Answer<CreatedResource>;
   delete(request: WSManRequest): Answer<void>;
   enumerate(request: WSManRequest, filter: EnumerationFilter): Answer<EnumerationItem[]>;
-  /** Custom action `resourceUri/Method`; returns the `<p:Method_OUTPUT>` XML. */
+  /** Custom action `resourceUri/Method` (or one of `actions`, passed whole); returns the response body XML. */
   invoke(request: WSManRequest, method: string): Answer<string>;
 }
 

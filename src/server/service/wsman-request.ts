@@ -28,6 +28,12 @@ export interface WSManRequest {
   /** First element inside s:Body, if any. */
   readonly body: XmlElement | undefined;
   readonly principal: Principal;
+  /** The client's IP address (a shell's rsp:ClientIP). */
+  readonly clientAddress?: string;
+  /** Bytes per character of the reply encoding (UTF-16 doubles every size). */
+  readonly bytesPerUnit?: 1 | 2;
+  /** Aborted when the service stops waiting (OperationTimeout): a long poll must let go then, taking nothing. */
+  readonly signal?: AbortSignal;
 }
 
 /** Smallest MaxEnvelopeSize a service accepts (wire.md §2.2, MS-WSMV §3.1.4.1.7). */

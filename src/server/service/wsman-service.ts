@@ -6,9 +6,9 @@
 import { inject, injectable, multiInject } from 'inversify';
 import { WSManError, wsmanError } from '../../core/errors/wsman-error';
 import { buildIdentifyResponseEnvelope, buildResponseEnvelope } from '../../core/protocol/envelope';
-import { buildFaultEnvelope, type ProviderInfo } from '../../core/protocol/faults';
+import { buildFaultEnvelope } from '../../core/protocol/faults';
 import { readSoapMessage, type SoapMessage } from '../../core/protocol/message';
-import { ACTION, DIALECT, NS } from '../../core/protocol/namespaces';
+import { ACTION, DIALECT, NS, type NamespaceKey } from '../../core/protocol/namespaces';
 import { attribute, child, childElements, parseXml, textContent, XmlSyntaxError, type XmlElement } from '../../core/protocol/xml';
 import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
@@ -31,6 +31,9 @@ export interface CallerContext {
   readonly secure: boolean;
   /** Bytes per character of the reply encoding (UTF-16 doubles every size). */
   readonly bytesPerUnit: 1 | 2;
+  readonly clientAddress?: string;
+  /** Aborted when the client is gone (its connection closed before the reply). */
+  readonly signal?: AbortSignal;
 }
 
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
@@ -70,8 +73,15 @@ export class WSManService {
 
     const relatesTo = messageIdOf(message);
     let request: WSManRequest;
+    const abandon = new AbortController();
+    caller.signal?.addEventListener('abort', () => abandon.abort(), { once: true });
     try {
-      request = validateRequest(message, this.state.config, caller.principal);
+      request = {
+        ...validateRequest(message, this.state.config, caller.principal),
+        ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
+        bytesPerUnit: caller.bytesPerUnit,
+        signal: abandon.signal,
+      };
     } catch (error) {
       return this.fault(error, relatesTo, undefined);
     }
@@ -84,10 +94,10 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs);
+      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, abandon);
       return { status: 200, body: reply };
     } catch (error) {
-      return this.fault(error, relatesTo, provider?.providerInfo);
+      return this.fault(error, relatesTo, provider);
     } finally {
       if (startsOperation) this.leaveOperation(caller.principal.userName);
     }
@@ -131,26 +141,33 @@ export class WSManService {
     return this.state.config.number('Service/EnumerationTimeoutms');
   }
 
-  /** Runs `work`, failing with the timeout fault at `timeoutMs`; `operation.expired` tells late work not to change anything. */
-  private async withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number): Promise<T> {
+  /**
+   * Runs `work`, failing with the timeout fault at `timeoutMs`: then `operation.expired` tells late
+   * work not to change anything, and the request's signal aborts so a provider can give up.
+   */
+  private async withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, abandon: AbortController): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const operation: Operation = { expired: false };
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         operation.expired = true;
+        abandon.abort();
         reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
       }, timeoutMs);
     });
+    const running = work(operation);
+    // A provider that gives up on the abort rejects too; the race has been decided by then.
+    running.catch(() => undefined);
     try {
-      return await Promise.race([work(operation), timeout]);
+      return await Promise.race([running, timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private fault(error: unknown, relatesTo: string, provider: ProviderInfo | undefined): ServiceReply {
+  private fault(error: unknown, relatesTo: string, provider: ResourceProvider | undefined): ServiceReply {
     const failure = error instanceof WSManError ? error : wsmanError('ERROR_INTERNAL_ERROR', { cause: error });
-    const nested = provider && this.providerErrors.has(failure) ? provider : undefined;
+    const nested = provider && this.providerErrors.has(failure) ? (provider.faultProvider?.(failure) ?? provider.providerInfo) : undefined;
     return {
       status: 500,
       body: buildFaultEnvelope(failure, { relatesTo, machine: this.state.machineName, ...(nested ? { provider: nested } : {}) }),
@@ -167,7 +184,7 @@ export class WSManService {
     }
   }
 
-  private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra: ('enumeration')[] = []): string {
+  private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra: NamespaceKey[] = []): string {
     const envelope = buildResponseEnvelope({ action, relatesTo: request.messageId, bodyXml, extraNamespaces: extra });
     if (Buffer.byteLength(envelope) * caller.bytesPerUnit > request.maxEnvelopeSize) {
       throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
@@ -193,13 +210,18 @@ export class WSManService {
       }
       case ACTION.create: {
         const created = await this.fromProvider(() => provider.create(request));
-        return this.reply(request, response, resourceCreatedXml(request.to, created.reference), caller);
+        return this.reply(request, response, resourceCreatedXml(request.to, created.reference) + (created.bodyXml ?? ''), caller);
       }
       case ACTION.delete:
         await this.fromProvider(() => provider.delete(request));
         return this.reply(request, response, '', caller);
       case ACTION.enumerate:
         return this.enumerate(request, provider, caller);
+    }
+    if (provider.actions?.includes(request.action)) {
+      const output = await this.fromProvider(() => provider.invoke(request, request.action));
+      // Windows declares rsp on the envelope of every shell reply (pypsrp test_winrs_standard).
+      return this.reply(request, response, output, caller, ['shell']);
     }
     const prefix = `${request.resourceUri}/`;
     if (request.action.toLowerCase().startsWith(prefix.toLowerCase()) && !request.action.slice(prefix.length).includes('/')) {
