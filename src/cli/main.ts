@@ -1,58 +1,38 @@
 #!/usr/bin/env node
 /**
  * `wsman`: the command line of wsman-automation.
+ *   wsman get|set|create|delete|enumerate|invoke|identify|configSDDL|helpmsg …   like winrm.cmd
  *   wsman demo           the object model against the embedded endpoint (no Windows host needed)
- *   wsman helpmsg N      message text for an error number, like `winrm helpmsg`
  *   wsman serve …        run the embedded WinRM endpoint (see serve.ts)
- *   wsman run script.js  run a WSH JScript file, like cscript (see src/host/run-command.ts)
+ *   wsman run script.js  run a WSH JScript file, like cscript (see commands/run.ts)
+ * Everything that is not one of the commands below is read as a winrm.cmd command line.
  */
 import 'reflect-metadata';
-import { createObject } from '../index';
-import { formatHResult, toSigned } from '../core/hresult';
-import { runCommand } from '../host/run-command';
+import { runWinrm } from './commands/winrm';
+import { run } from './commands/run';
 import { runDemo } from './demo';
+import { processIo, writeLine, type CliIo } from './io';
 import { serve } from './serve';
+import { packageVersion, USAGE } from './usage';
 
-const USAGE = 'usage: wsman demo | wsman helpmsg <number> | wsman serve [options] | wsman run [//options] script.js [arguments...]';
+type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-/** `winrm helpmsg` accepts 0x-hex, negative decimal and plain decimal. */
-export function parseErrorNumber(text: string): number | undefined {
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return parseInt(text.slice(2), 16);
-  if (/^-?[0-9]{1,10}$/.test(text)) return Number(text);
-  return undefined;
-}
+/** The commands of wsman besides winrm's verbs; one line each. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: async (_args, io) => (await runDemo((line) => writeLine(io.stdout, line)), 0),
+  serve: (args, io) => serve(args, (line) => writeLine(io.stdout, line)),
+  run: (args, io) => run(args, io),
+  '--help': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
+  '-h': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
+  '--version': async (_args, io) => (writeLine(io.stdout, packageVersion()), 0),
+};
 
-function helpmsg(argument: string | undefined): number {
-  const errorNumber = argument === undefined ? undefined : parseErrorNumber(argument);
-  if (errorNumber === undefined) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const result = createObject('WSMan.Automation').GetErrorMessage(errorNumber);
-  if (result.error) {
-    process.stderr.write(`Error number: ${toSigned(result.hr)} ${formatHResult(result.hr)}\r\n${result.error.description}\r\n`);
-    return 1;
-  }
-  process.stdout.write(result.value);
-  return 0;
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo':
-      await runDemo((line) => process.stdout.write(line + '\n'));
-      return 0;
-    case 'helpmsg':
-      return helpmsg(rest[0]);
-    case 'serve':
-      return serve(rest, (line) => process.stdout.write(line + '\n'));
-    case 'run':
-      return runCommand(rest);
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-  }
+  const handler = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (handler) return handler(rest, io);
+  // `wsman get --help` is `winrm get -?` (winrm.vbs skips double-dash arguments).
+  return runWinrm(argv.map((a) => (a === '--help' ? '-?' : a)), io);
 }
 
 if (require.main === module) {

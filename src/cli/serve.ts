@@ -72,6 +72,10 @@ export function parseServeArguments(args: readonly string[]): EndpointOptions {
 }
 
 export async function serve(args: readonly string[], print: (line: string) => void): Promise<number> {
+  if (args.some((a) => a === '--help' || a === '-h' || a === '-?')) {
+    print(SERVE_USAGE);
+    return 0;
+  }
   let options: EndpointOptions;
   try {
     options = parseServeArguments(args);
