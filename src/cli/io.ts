@@ -20,7 +20,17 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+let pipeWatched = false;
+
 export function processIo(): CliIo {
+  // `wsman e … | head`: a reader that leaves early is not an error of ours; end quietly.
+  if (!pipeWatched) {
+    pipeWatched = true;
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
