@@ -8,20 +8,25 @@
  * Everything that is not one of the commands below is read as a winrm.cmd command line.
  */
 import 'reflect-metadata';
-import { runWinrm } from './commands/winrm';
-import { run } from './commands/run';
-import { runDemo } from './demo';
 import { processIo, writeLine, type CliIo } from './io';
-import { serve } from './serve';
 import { packageVersion, USAGE } from './usage';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
+// Each command's module is loaded when that command runs: `wsman --version` or `wsman run`
+// does not load the endpoint, nor `wsman serve` the winrm command line.
+const load = {
+  demo: () => require('./demo') as typeof import('./demo'),
+  serve: () => require('./serve') as typeof import('./serve'),
+  run: () => require('./commands/run') as typeof import('./commands/run'),
+  winrm: () => require('./commands/winrm') as typeof import('./commands/winrm'),
+};
+
 /** The commands of wsman besides winrm's verbs; one line each. */
 const COMMANDS: Readonly<Record<string, Command>> = {
-  demo: async (_args, io) => (await runDemo((line) => writeLine(io.stdout, line)), 0),
-  serve: (args, io) => serve(args, (line) => writeLine(io.stdout, line)),
-  run: (args, io) => run(args, io),
+  demo: async (_args, io) => (await load.demo().runDemo((line) => writeLine(io.stdout, line)), 0),
+  serve: (args, io) => load.serve().serve(args, (line) => writeLine(io.stdout, line)),
+  run: (args, io) => load.run().run(args, io),
   '--help': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
   '-h': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
   '--version': async (_args, io) => (writeLine(io.stdout, packageVersion()), 0),
@@ -32,7 +37,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const handler = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (handler) return handler(rest, io);
   // `wsman get --help` is `winrm get -?` (winrm.vbs skips double-dash arguments).
-  return runWinrm(argv.map((a) => (a === '--help' ? '-?' : a)), io);
+  return load.winrm().runWinrm(argv.map((a) => (a === '--help' ? '-?' : a)), io);
 }
 
 if (require.main === module) {
