@@ -3,7 +3,7 @@
  *
  *   BENCH_SECONDS   time per measurement after warm-up (default 2)
  *   BENCH_FILTER    only the measurements whose name matches (regular expression, case-insensitive)
- *   BENCH_SUITE     endpoint | client | auth | kerberos | dispatch | shell | all (default all): which benchmark `npm run bench` runs
+ *   BENCH_SUITE     endpoint | client | auth | kerberos | dispatch | shell | cli | all (default all): which benchmark `npm run bench` runs
  *   BENCH_JSON      also write bench/results/latest.json
  */
 function benchSeconds(): number {
@@ -14,13 +14,13 @@ function benchSeconds(): number {
   return value;
 }
 
-export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'all';
+export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'all';
 
 function benchSuite(): Suite {
   const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
   if (raw === '') return 'all';
-  if (raw === 'endpoint' || raw === 'client' || raw === 'auth' || raw === 'kerberos' || raw === 'dispatch' || raw === 'shell' || raw === 'all') return raw;
-  throw new Error(`BENCH_SUITE must be endpoint, client, auth, kerberos, dispatch, shell or all (got "${process.env['BENCH_SUITE']}")`);
+  if (raw === 'endpoint' || raw === 'client' || raw === 'auth' || raw === 'kerberos' || raw === 'dispatch' || raw === 'shell' || raw === 'cli' || raw === 'all') return raw;
+  throw new Error(`BENCH_SUITE must be endpoint, client, auth, kerberos, dispatch, shell, cli or all (got "${process.env['BENCH_SUITE']}")`);
 }
 
 export const SECONDS = benchSeconds();

@@ -8,12 +8,13 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|all
+ *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — kerberos:
  *                                          Kerberos against a real MIT KDC, bench/kerberos.ts — then
  *                                          dispatch: late-bound calls and the script host's sync bridge,
- *                                          then shell: WinRS stdout throughput and round trips, bench/shell.ts)
+ *                                          then shell: WinRS stdout throughput and round trips, bench/shell.ts,
+ *                                          then cli: `wsman e` of 100,000 items vs the Enumerator alone)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -27,6 +28,7 @@ import { runAuthBench, type AuthResults } from './auth';
 import { runDispatchBench, type DispatchRow } from './dispatch';
 import { runKerberosBench, type KerberosResults } from './kerberos';
 import { runShellBench, type ShellResults } from './shell';
+import { runCliBench, type CliResults } from './cli';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -375,6 +377,7 @@ function writeJson(
   kerberos: KerberosResults | undefined,
   dispatch: DispatchRow[] | undefined,
   shell: ShellResults | undefined,
+  cli: CliResults | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -384,6 +387,7 @@ function writeJson(
     ...(kerberos ? { kerberos } : {}),
     ...(dispatch ? { dispatch } : {}),
     ...(shell ? { shell } : {}),
+    ...(cli ? { cli } : {}),
   });
 }
 
@@ -510,7 +514,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     shell = await runShellBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell);
+  let cli: CliResults | undefined;
+  if (SUITE === 'all' || SUITE === 'cli') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    cli = await runCliBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli);
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
   #context: string | undefined;
   /** Set after a failed Pull: the context is gone and further reads fail (ERROR_WSMAN_ENUMERATION_INVALID). */
   #broken = false;
+  /** A failure of the read-ahead Pull, reported by the next ReadItem (not lost as an end of stream). */
+  #pendingError: unknown = undefined;
 
   constructor(
     private readonly operations: WSManOperations,
@@ -54,18 +56,27 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
 
   ReadItem(): Promise<ComResult<string>> {
     return this.runAsync(async () => {
+      if (this.#pendingError !== undefined) {
+        const error = this.#pendingError;
+        this.#pendingError = undefined;
+        throw error;
+      }
       if (this.#broken) throw wsmanError('ERROR_WSMAN_ENUMERATION_INVALID');
       await this.#refill();
       const item = this.#items.shift();
       if (item === undefined) throw wsmanError('ERROR_WSMAN_ENUMERATION_CLOSED');
       // Fetch ahead so that AtEndOfStream answers without the network.
-      if (this.#items.length === 0) await this.#refill().catch(() => undefined);
+      if (this.#items.length === 0) {
+        await this.#refill().catch((error: unknown) => {
+          this.#pendingError = error;
+        });
+      }
       return item;
     });
   }
 
   get_AtEndOfStream(): ComResult<boolean> {
-    return succeeded(this.#items.length === 0 && (this.#context === undefined || this.#broken));
+    return succeeded(this.#items.length === 0 && (this.#context === undefined || this.#broken) && this.#pendingError === undefined);
   }
 
   get_Error(): ComResult<string> {
@@ -78,6 +89,7 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
       const context = this.#context;
       this.#context = undefined;
       this.#items = [];
+      this.#pendingError = undefined;
       if (context !== undefined && !this.#broken) await this.operations.release(this.handle, this.target, context);
     });
   }

@@ -18,6 +18,7 @@ import { Enumerator } from './enumerator';
 import { WSManEnumFlags as E, WSManSessionFlags } from './flags';
 import type { IWSManEnumerator, IWSManSession, ResourceUriArgument } from './interfaces';
 import { type LocatorState, ResourceLocator } from './resource-locator';
+import { associationFilterXml, isShortAssociationFilter } from './association-filter';
 
 /** Session.BatchItems when nobody set it (session-batchitems.md; see docs/decisions.md). */
 export const DEFAULT_BATCH_ITEMS = 20;
@@ -182,6 +183,9 @@ const DIALECT_ALIASES: Readonly<Record<string, string>> = {
   association: DIALECT.association,
 };
 
+/** The dialect URIs as written in any case (winrm.vbs spells …/cimbinding/AssociationFilter). */
+const KNOWN_DIALECTS: ReadonlyMap<string, string> = new Map(Object.values(DIALECT).map((uri) => [uri.toLowerCase(), uri]));
+
 const MODE_OF_FLAGS: Readonly<Record<number, EnumerationMode>> = {
   [E.WSManFlagReturnObject]: 'objects',
   [E.WSManFlagReturnEPR]: 'references',
@@ -201,7 +205,11 @@ export function enumerationRequest(target: OperationTarget, filter: string, dial
     hierarchy === E.WSManFlagHierarchyShallow ? 'None' : hierarchy === E.WSManFlagHierarchyDeepBasePropsOnly ? 'ExcludeSubClassProperties' : undefined;
   const request: EnumerationRequest = { target, mode, maxElements: batchItems, ...(polymorphismMode ? { polymorphismMode } : {}) };
   if (filter === '') return request;
-  const dialectUri = dialect === '' ? DIALECT.wql : DIALECT_ALIASES[dialect.toLowerCase()] ?? dialect;
+  const dialectUri = dialect === '' ? DIALECT.wql : DIALECT_ALIASES[dialect.toLowerCase()] ?? KNOWN_DIALECTS.get(dialect.toLowerCase()) ?? dialect;
+  if (dialectUri === DIALECT.association && isShortAssociationFilter(filter)) {
+    const xml = associationFilterXml(filter, target.resourceUri, (flags & E.WSManFlagAssociationInstance) !== 0);
+    return { ...request, filter: { dialect: dialectUri, xml } };
+  }
   const isXml = (flags & E.WSManFlagNonXmlText) === 0 && filter.trim().startsWith('<');
   if (!isXml) return { ...request, filter: { dialect: dialectUri, xml: escapeXmlText(filter) } };
   let root: XmlElement;

@@ -12,6 +12,9 @@ import { ComObject } from './com-object';
 import type { IWSManInternal, IWSManSession, ResourceUriArgument } from './interfaces';
 import { resolveTarget, Session } from './session';
 
+/** Where RootSDDL lives. */
+const DEFAULT_SDDL_RESOURCE = `${NS.config}/service`;
+
 function findSddl(element: XmlElement): string | undefined {
   for (const node of childElements(element)) {
     if (node.namespace === NS.config && (node.localName === 'RootSDDL' || node.localName === 'SDDL')) return textContent(node);
@@ -29,8 +32,10 @@ export class WSManInternal extends ComObject implements IWSManInternal {
   ConfigSDDL(session: IWSManSession, resourceUri: ResourceUriArgument, flags = 0): Promise<ComResult<string>> {
     return this.runAsync(async () => {
       if (!(session instanceof Session)) throw wsmanError('E_INVALIDARG');
-      resolveTarget(resourceUri, flags);
-      const resource = await session.Get(resourceUri);
+      const target = resolveTarget(resourceUri, flags);
+      // `winrm configsddl default` names the service's RootSDDL.
+      const isDefault = target.resourceUri.toLowerCase() === 'default' && target.selectors.length === 0;
+      const resource = await session.Get(isDefault ? DEFAULT_SDDL_RESOURCE : resourceUri);
       if (resource.error) throw wsmanErrorFromHResult(resource.hr, { message: resource.error.description, faultXml: resource.error.faultXml });
       const sddl = findSddl(parseXml(resource.value));
       if (sddl === undefined) throw wsmanError('ERROR_WSMAN_INVALID_CONFIGSDDL_URL');

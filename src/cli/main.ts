@@ -1,61 +1,47 @@
 #!/usr/bin/env node
 /**
  * `wsman`: the command line of wsman-automation.
+ *   wsman get|set|create|delete|enumerate|invoke|identify|configSDDL|helpmsg …   like winrm.cmd
  *   wsman demo           the object model against the embedded endpoint (no Windows host needed)
- *   wsman helpmsg N      message text for an error number, like `winrm helpmsg`
  *   wsman serve …        run the embedded WinRM endpoint (see serve.ts)
- *   wsman run script.js  run a WSH JScript file, like cscript (see src/host/run-command.ts)
+ *   wsman run script.js  run a WSH JScript file, like cscript (see commands/run.ts)
+ *   wsman shell …        run a command in a remote WinRS shell, like winrs (see commands/shell.ts)
+ * Everything that is not one of the commands below is read as a winrm.cmd command line.
  */
 import 'reflect-metadata';
-import { createObject } from '../index';
-import { formatHResult, toSigned } from '../core/hresult';
-import { runCommand } from '../host/run-command';
-import { shellCommand } from './commands/shell';
-import { runDemo } from './demo';
-import { serve } from './serve';
+import { processIo, writeLine, type CliIo } from './io';
+import { packageVersion, USAGE } from './usage';
 
-const USAGE = 'usage: wsman demo | wsman helpmsg <number> | wsman serve [options] | wsman run [//options] script.js [arguments...]';
+type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-/** `winrm helpmsg` accepts 0x-hex, negative decimal and plain decimal. */
-export function parseErrorNumber(text: string): number | undefined {
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) return parseInt(text.slice(2), 16);
-  if (/^-?[0-9]{1,10}$/.test(text)) return Number(text);
-  return undefined;
-}
+// Each command's module is loaded when that command runs: `wsman --version` or `wsman run`
+// does not load the endpoint, nor `wsman serve` the winrm command line.
+const load = {
+  demo: () => require('./demo') as typeof import('./demo'),
+  serve: () => require('./serve') as typeof import('./serve'),
+  run: () => require('./commands/run') as typeof import('./commands/run'),
+  winrm: () => require('./commands/winrm') as typeof import('./commands/winrm'),
+  shell: () => require('./commands/shell') as typeof import('./commands/shell'),
+};
 
-function helpmsg(argument: string | undefined): number {
-  const errorNumber = argument === undefined ? undefined : parseErrorNumber(argument);
-  if (errorNumber === undefined) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const result = createObject('WSMan.Automation').GetErrorMessage(errorNumber);
-  if (result.error) {
-    process.stderr.write(`Error number: ${toSigned(result.hr)} ${formatHResult(result.hr)}\r\n${result.error.description}\r\n`);
-    return 1;
-  }
-  process.stdout.write(result.value);
-  return 0;
-}
+/** The commands of wsman besides winrm's verbs; one line each. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: async (_args, io) => (await load.demo().runDemo((line) => writeLine(io.stdout, line)), 0),
+  serve: (args, io) => load.serve().serve(args, (line) => writeLine(io.stdout, line)),
+  run: (args, io) => load.run().run(args, io),
+  // winrs works on the process's own streams (raw stdin, signals).
+  shell: (args) => load.shell().shellCommand(args),
+  '--help': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
+  '-h': async (_args, io) => (writeLine(io.stdout, USAGE), 0),
+  '--version': async (_args, io) => (writeLine(io.stdout, packageVersion()), 0),
+};
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo':
-      await runDemo((line) => process.stdout.write(line + '\n'));
-      return 0;
-    case 'helpmsg':
-      return helpmsg(rest[0]);
-    case 'serve':
-      return serve(rest, (line) => process.stdout.write(line + '\n'));
-    case 'run':
-      return runCommand(rest);
-    case 'shell':
-      return shellCommand(rest);
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-  }
+  const handler = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (handler) return handler(rest, io);
+  // `wsman get --help` is `winrm get -?` (winrm.vbs skips double-dash arguments).
+  return load.winrm().runWinrm(argv.map((a) => (a === '--help' ? '-?' : a)), io);
 }
 
 if (require.main === module) {

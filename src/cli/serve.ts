@@ -118,7 +118,7 @@ export function parseServeArguments(args: readonly string[], environment: NodeJS
 }
 
 export async function serve(args: readonly string[], print: (line: string) => void): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  if (args.some((a) => a === '--help' || a === '-h' || a === '-?')) {
     print(SERVE_HELP);
     return 0;
   }

@@ -62,6 +62,14 @@ export class NamespaceScope {
     }
     return undefined;
   }
+
+  /** A prefix bound to `uri` here (the innermost one not shadowed by a re-declaration), if any. */
+  prefixFor(uri: string): string | undefined {
+    for (let scope: NamespaceScope | undefined = this; scope; scope = scope.parent) {
+      for (const [prefix, bound] of scope.own) if (bound === uri && this.get(prefix) === uri) return prefix;
+    }
+    return undefined;
+  }
 }
 
 /** More bindings in scope at one element are refused (docs/decisions.md, "XML limits"); nesting is limited by the gate. */

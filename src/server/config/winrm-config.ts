@@ -244,6 +244,8 @@ export class WinRMConfig {
         this.collect(childNode, childPath, childElement, changes);
         continue;
       }
+      // A deprecated setting may come back unchanged (winrm set sends the whole resource it read).
+      if (childNode.deprecated && textContent(childElement) === this.values.get(childPath.join('/'))) continue;
       if (childNode.deprecated) throw wsmanError('ERROR_WSMAN_DEPRECATED_CONFIG_SETTING');
       const value = isNil(childElement) ? '' : validValue(childNode, textContent(childElement));
       if (value === undefined || (value === '' && childNode.type !== 'string')) throw wsmanError('ERROR_WSMAN_INVALID_REPRESENTATION');

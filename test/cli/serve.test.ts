@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildIdentifyEnvelope } from '../src/core/protocol/envelope';
+import { buildIdentifyEnvelope } from '../../src/core/protocol/envelope';
 import { createServer } from 'node:net';
-import { parseServeArguments, serve } from '../src/cli/serve';
-import { post } from './server/endpoint-harness';
+import { parseServeArguments, serve } from '../../src/cli/serve';
+import { post } from '../server/endpoint-harness';
 
 describe('wsman serve arguments', () => {
   it('reads every option', () => {
@@ -42,8 +42,8 @@ describe('wsman serve arguments', () => {
 describe('wsman serve process', () => {
   it('prints where it listens, answers Identify, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wsman-serve-'));
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', join(__dirname, '..', 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--user', 'alice:Secret#1', '--data', dataDir], {
-      cwd: join(__dirname, '..'),
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--user', 'alice:Secret#1', '--data', dataDir], {
+      cwd: join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,5 +1,5 @@
 /** The README's main job (`npm start` → `wsman demo`): it must really talk to the endpoint. */
-import { runDemo } from '../src/cli/demo';
+import { runDemo } from '../../src/cli/demo';
 
 describe('wsman demo', () => {
   it('identifies, reads config, enumerates, invokes and shows a fault', async () => {
