@@ -18,6 +18,7 @@ import { scriptGlobals } from './script-globals';
 import { ScriptErrors } from './script-errors';
 import { ScriptLifetime } from './script-lifetime';
 import { readScript } from './script-source';
+import { JScriptView } from './objects/jscript-facing';
 import type { WScriptEnvironment } from './wscript/wscript';
 
 /**
@@ -55,6 +56,7 @@ export async function runScript(options: ScriptHostOptions): Promise<number> {
   const errors = new ScriptErrors(runInContext('Error', context) as ErrorConstructor);
   const engine = new EngineConnection(checkpoint, (error) => stderr(`wsman run: the automation engine failed: ${error.stack ?? error.message}${EOL}`));
   const objects = new RemoteObjects(engine, (info) => errors.fromErrorInfo(info));
+  const jscriptView = new JScriptView(errors);
   const environment: WScriptEnvironment = {
     scriptPath,
     scriptArguments: command.scriptArguments,
@@ -63,7 +65,8 @@ export async function runScript(options: ScriptHostOptions): Promise<number> {
     stderr,
     stdinFd: options.stdinFd,
     lifetime,
-    createObject: (progId) => lateBound(objects.create(progId)),
+    // The host's own objects first (Scripting.Dictionary …), then the engine's (WSMan.Automation).
+    createObject: (progId) => lateBound(jscriptView.hostObject(progId, { checkpoint }) ?? objects.create(progId)),
     interactive: !command.batchMode,
   };
   Object.assign(context, scriptGlobals(environment, { errors, checkpoint }));

@@ -1,0 +1,31 @@
+/**
+ * CreateObject for the objects the script host itself provides (the WSH object set legacy
+ * scripts use). A ProgID not listed here is not the host's: the caller then asks the automation
+ * engine (WSMan.Automation, WSMan.InternalAutomation) through the worker bridge.
+ */
+import type { SyncDispatch } from '../../automation/dispatch/contract';
+import { createDictionary } from './dictionary';
+import { createRegExp as newRegExp } from './regexp';
+
+export interface HostObjectEnvironment {
+  /** Runs at every call into an object (ScriptLifetime.checkpoint: stops a script that swallowed WScript.Quit). */
+  readonly checkpoint?: () => void;
+}
+
+type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
+
+/** Lower-case ProgID → factory: ProgIDs compare without case, as the registry's do. */
+const FACTORIES = new Map<string, Factory>([
+  ['scripting.dictionary', (environment) => createDictionary(environment.checkpoint)],
+  ['vbscript.regexp', (environment) => newRegExp(environment.checkpoint)],
+]);
+
+/** The host's object for a ProgID (surrounding blanks ignored, any case); undefined when the host has none. */
+export function createHostObject(progId: string, environment: HostObjectEnvironment): SyncDispatch | undefined {
+  return FACTORIES.get(progId.trim().toLowerCase())?.(environment);
+}
+
+/** VBScript's `New RegExp`. */
+export function createRegExp(environment: HostObjectEnvironment): SyncDispatch {
+  return newRegExp(environment.checkpoint);
+}

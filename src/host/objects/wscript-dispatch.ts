@@ -1,0 +1,42 @@
+/**
+ * WSH's own objects (WScript, WshArguments, WshNamed, the standard streams) as SyncDispatch, for
+ * a script engine that binds through IDispatch (VBScript): the same shapes as JScript's view
+ * (src/host/wscript), each member a DISPID, the default method or value DISPID_VALUE, and the
+ * collections enumerable (For Each over WScript.Arguments).
+ */
+import { DISPID_VALUE, type SyncDispatch } from '../../automation/dispatch/contract';
+import { hostCollectionItems } from '../host-collections';
+import type { HostContext, HostObjectShape } from '../host-object';
+import { wscriptObject, type WScriptEnvironment } from '../wscript/wscript';
+import { hostDispatch, type HostMember } from './host-dispatch';
+import { runtimeError } from './runtime-errors';
+
+/** The shapes carry no argument counts: each member takes what its function takes. */
+const ANY_ARGUMENTS = ['...args'];
+
+function shapeDispatch(shape: HostObjectShape, context: HostContext): SyncDispatch {
+  const members: Record<string, HostMember> = {};
+  for (const [name, member] of Object.entries(shape.members)) {
+    members[name] = 'method' in member ? { params: ANY_ARGUMENTS, call: member.method } : { params: ANY_ARGUMENTS, get: member.get, put: member.set };
+  }
+  const { call, value } = shape;
+  // The default member has no name of its own in the shape ('' is never looked up by name).
+  if (call || value) members[''] = { dispid: DISPID_VALUE, params: ANY_ARGUMENTS, call, get: value ?? call };
+  const dispatch: SyncDispatch = hostDispatch({
+    typeName: 'Object',
+    members,
+    beforeInvoke: context.checkpoint,
+    enumerate: () => {
+      const items = hostCollectionItems(dispatch);
+      if (!items) throw runtimeError(451);
+      return Array.from({ length: items.count() }, (_, index) => items.item(index) as string);
+    },
+  });
+  return dispatch;
+}
+
+/** The WScript object a VBScript script sees; its sub-objects are SyncDispatch too. */
+export function wscriptDispatch(environment: WScriptEnvironment, context: HostContext): SyncDispatch {
+  const dispatchContext: HostContext = { ...context, objectOf: (shape) => shapeDispatch(shape, dispatchContext) };
+  return wscriptObject(environment, dispatchContext) as SyncDispatch;
+}
