@@ -5,6 +5,7 @@
  */
 import type { SyncDispatch } from '../../automation/dispatch/contract';
 import { createDictionary } from './dictionary';
+import { createDomDocument } from './msxml/dom';
 import { createRegExp as newRegExp } from './regexp';
 
 export interface HostObjectEnvironment {
@@ -18,6 +19,11 @@ type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
 const FACTORIES = new Map<string, Factory>([
   ['scripting.dictionary', (environment) => createDictionary(environment.checkpoint)],
   ['vbscript.regexp', (environment) => newRegExp(environment.checkpoint)],
+  // The version-independent ProgIDs are MSXML 3.0's.
+  ...['msxml2.domdocument', 'msxml2.domdocument.3.0', 'microsoft.xmldom', 'msxml.domdocument'].map(
+    (progId) => [progId, (environment: HostObjectEnvironment) => createDomDocument(3, environment.checkpoint)] as const,
+  ),
+  ['msxml2.domdocument.6.0', (environment) => createDomDocument(6, environment.checkpoint)],
 ]);
 
 /** The host's object for a ProgID (surrounding blanks ignored, any case); undefined when the host has none. */
