@@ -5,6 +5,7 @@
  */
 import type { SyncDispatch } from '../../automation/dispatch/contract';
 import { createDictionary } from './dictionary';
+import { createFileSystemObject } from './fso/file-system-object';
 import { createDomDocument } from './msxml/dom';
 import { createRegExp as newRegExp } from './regexp';
 
@@ -18,6 +19,7 @@ type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
 /** Lower-case ProgID → factory: ProgIDs compare without case, as the registry's do. */
 const FACTORIES = new Map<string, Factory>([
   ['scripting.dictionary', (environment) => createDictionary(environment.checkpoint)],
+  ['scripting.filesystemobject', (environment) => createFileSystemObject(environment.checkpoint)],
   ['vbscript.regexp', (environment) => newRegExp(environment.checkpoint)],
   // The version-independent ProgIDs are MSXML 3.0's.
   ...['msxml2.domdocument', 'msxml2.domdocument.3.0', 'microsoft.xmldom', 'msxml.domdocument'].map(
