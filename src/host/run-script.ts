@@ -66,7 +66,7 @@ export async function runScript(options: ScriptHostOptions): Promise<number> {
     stdinFd: options.stdinFd,
     lifetime,
     // The host's own objects first (Scripting.Dictionary …), then the engine's (WSMan.Automation).
-    createObject: (progId) => lateBound(jscriptView.hostObject(progId, { checkpoint }) ?? objects.create(progId)),
+    createObject: (progId) => lateBound(jscriptView.hostObject(progId, { checkpoint, stdout: options.stdout }) ?? objects.create(progId)),
     interactive: !command.batchMode,
   };
   Object.assign(context, scriptGlobals(environment, { errors, checkpoint }));

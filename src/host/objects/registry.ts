@@ -8,10 +8,13 @@ import { createDictionary } from './dictionary';
 import { createFileSystemObject } from './fso/file-system-object';
 import { createDomDocument } from './msxml/dom';
 import { createRegExp as newRegExp } from './regexp';
+import { createShell } from './shell/shell';
 
 export interface HostObjectEnvironment {
   /** Runs at every call into an object (ScriptLifetime.checkpoint: stops a script that swallowed WScript.Quit). */
   readonly checkpoint?: () => void;
+  /** The host's standard output, where WshShell.Popup's text goes in a console host (default: this process's). */
+  readonly stdout?: (text: string) => void;
 }
 
 type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
@@ -20,6 +23,7 @@ type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
 const FACTORIES = new Map<string, Factory>([
   ['scripting.dictionary', (environment) => createDictionary(environment.checkpoint)],
   ['scripting.filesystemobject', (environment) => createFileSystemObject(environment.checkpoint)],
+  ['wscript.shell', (environment) => createShell({ echo: environment.stdout ?? ((text) => process.stdout.write(text)), beforeInvoke: environment.checkpoint })],
   ['vbscript.regexp', (environment) => newRegExp(environment.checkpoint)],
   // The version-independent ProgIDs are MSXML 3.0's.
   ...['msxml2.domdocument', 'msxml2.domdocument.3.0', 'microsoft.xmldom', 'msxml.domdocument'].map(
