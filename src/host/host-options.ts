@@ -6,6 +6,9 @@
  *   //E:JScript    run the file as JScript whatever its extension
  *   //Nologo //Logo //D //U   accepted and ignored: no banner is printed, there is no
  *                  debugger, output is UTF-8 anyway
+ *   --user USER:PASSWORD   (before the script) the identity for sessions created without
+ *                  credentials; WSMAN_USER / WSMAN_PASSWORD when not given
+ *   --local URL    (before the script) the local computer's WinRM address
  */
 import { extname } from 'node:path';
 
@@ -13,6 +16,10 @@ export interface RunCommand {
   readonly scriptPath: string;
   readonly scriptArguments: readonly string[];
   readonly batchMode: boolean;
+  /** `--user USER:PASSWORD`: the identity sessions created without credentials act for. */
+  readonly user?: { readonly username: string; readonly password: string };
+  /** `--local URL`: where `CreateSession()` and `CreateSession("localhost")` connect. */
+  readonly localUrl?: string;
 }
 
 export type ParsedRunCommand = { readonly ok: true; readonly command: RunCommand } | { readonly ok: false; readonly message: string };
@@ -20,11 +27,28 @@ export type ParsedRunCommand = { readonly ok: true; readonly command: RunCommand
 const IGNORED_OPTIONS = new Set(['nologo', 'logo', 'd', 'u']);
 const JSCRIPT_ENGINES = new Set(['jscript', 'javascript']);
 
+/** `USER:PASSWORD`, split at the first colon (a password may contain colons, a user name may not). */
+export function parseUser(value: string): RunCommand['user'] {
+  const colon = value.indexOf(':');
+  return colon > 0 ? { username: value.slice(0, colon), password: value.slice(colon + 1) } : undefined;
+}
+
 export function parseRunCommand(argv: readonly string[]): ParsedRunCommand {
   let batchMode = false;
   let engineChosen = false;
   const positional: string[] = [];
-  for (const argument of argv) {
+  let user: RunCommand['user'];
+  let localUrl: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    // The host's own options come before the script; after it, every argument is the script's.
+    if (positional.length === 0 && (argument === '--user' || argument === '--local')) {
+      const value = argv[++index];
+      if (value === undefined) return { ok: false, message: `Input Error: ${argument} needs a value.` };
+      if (argument === '--local') localUrl = value;
+      else if (!(user = parseUser(value))) return { ok: false, message: 'Input Error: --user takes USER:PASSWORD.' };
+      continue;
+    }
     if (!argument.startsWith('//')) {
       positional.push(argument);
       continue;
@@ -42,5 +66,5 @@ export function parseRunCommand(argv: readonly string[]): ParsedRunCommand {
   if (!engineChosen && extension.toLowerCase() !== '.js') {
     return { ok: false, message: `Input Error: There is no script engine for file extension "${extension}".` };
   }
-  return { ok: true, command: { scriptPath, scriptArguments, batchMode } };
+  return { ok: true, command: { scriptPath, scriptArguments, batchMode, user, localUrl } };
 }

@@ -2,7 +2,7 @@
 import { runScript } from './run-script';
 import { parseRunCommand } from './host-options';
 
-const RUN_USAGE = 'usage: wsman run [//B] [//I] [//E:JScript] [//Nologo] script.js [arguments...]';
+const RUN_USAGE = 'usage: wsman run [--user USER:PASSWORD] [--local URL] [//B] [//I] [//E:JScript] [//Nologo] script.js [arguments...]';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseRunCommand(argv);
@@ -10,8 +10,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${parsed.message}\n${RUN_USAGE}\n`);
     return 2;
   }
+  const { command } = parsed;
+  const { WSMAN_USER, WSMAN_PASSWORD } = process.env;
+  const user = command.user ?? (WSMAN_USER ? { username: WSMAN_USER, password: WSMAN_PASSWORD ?? '' } : undefined);
   return runScript({
-    command: parsed.command,
+    command: { ...command, user },
     hostPath: process.argv[1] ?? process.execPath,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -10,6 +10,7 @@ import { EOL } from 'node:os';
 import { resolve } from 'node:path';
 import { createContext, runInContext, Script, type Context } from 'node:vm';
 import { lateBound } from '../automation/dispatch';
+import type { LogonIdentity } from '../automation/logon-identity';
 import { EngineConnection } from './bridge/engine-connection';
 import { RemoteObjects } from './bridge/remote-objects';
 import { compilationErrorReport, runtimeErrorReport } from './error-report';
@@ -26,6 +27,9 @@ import type { WScriptEnvironment } from './wscript/wscript';
  * here are checked by callers that need to see the failure, so a script error ends with 1.
  */
 const SCRIPT_ERROR_EXIT_CODE = 1;
+
+/** The local computer's WinRM listener, unless `--local` names another. */
+const DEFAULT_LOCAL_URL = 'http://localhost:5985/wsman';
 
 export interface ScriptHostOptions {
   readonly command: RunCommand;
@@ -54,7 +58,8 @@ export async function runScript(options: ScriptHostOptions): Promise<number> {
   const checkpoint = (): void => lifetime.checkpoint();
   const context = createContext();
   const errors = new ScriptErrors(runInContext('Error', context) as ErrorConstructor);
-  const engine = new EngineConnection(checkpoint, (error) => stderr(`wsman run: the automation engine failed: ${error.stack ?? error.message}${EOL}`));
+  const logonIdentity: LogonIdentity = { credentials: command.user, localConnection: command.localUrl ?? DEFAULT_LOCAL_URL };
+  const engine = new EngineConnection(checkpoint, (error) => stderr(`wsman run: the automation engine failed: ${error.stack ?? error.message}${EOL}`), logonIdentity);
   const objects = new RemoteObjects(engine, (info) => errors.fromErrorInfo(info));
   const jscriptView = new JScriptView(errors);
   const environment: WScriptEnvironment = {

@@ -8,6 +8,7 @@
  */
 import { extname, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { NO_LOGON_IDENTITY, type LogonIdentity } from '../../automation/logon-identity';
 import type { EngineReply, EngineRequest, EngineWorkerData } from './protocol';
 import { createSignal, SignalState, SyncChannel } from './sync-channel';
 
@@ -45,10 +46,10 @@ export interface EngineThread {
 }
 
 /** onError: the engine thread died of an uncaught error (reported once the script thread is idle again). */
-export function startEngineThread(onError: (error: Error) => void): EngineThread {
+export function startEngineThread(onError: (error: Error) => void, logonIdentity: LogonIdentity = NO_LOGON_IDENTITY): EngineThread {
   const { port1, port2 } = new MessageChannel();
   const signal = createSignal();
-  const workerData: EngineWorkerData & { bootstrap: Bootstrap } = { port: port2, signal, bootstrap: bootstrap() };
+  const workerData: EngineWorkerData & { bootstrap: Bootstrap } = { port: port2, signal, logonIdentity, bootstrap: bootstrap() };
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
   // The script thread is the program; an idle engine must not keep the process alive.
   worker.unref();

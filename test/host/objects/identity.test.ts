@@ -1,0 +1,50 @@
+/**
+ * The host's logged-on identity: `wsman run --user USER:PASSWORD` (or WSMAN_USER/WSMAN_PASSWORD)
+ * gives CreateSession() and CreateSession("localhost") implicit credentials (Negotiate, as
+ * Windows uses the user's token), and `--local URL` says where the local computer is.
+ */
+import { join } from 'node:path';
+import { parseRunCommand } from '../../../src/host/host-options';
+import { startEndpoint, type RunningEndpoint } from '../../../src/server/endpoint';
+import { wsmanRun } from './wsman-run';
+
+const USER = 'operator';
+const PASSWORD = 'Op3r:ator#1';
+const SCRIPT = join(__dirname, 'identity', 'implicit-session.js');
+const EXPECTED = 'internal function\nlocal Microsoft Corporation\nlocalhost Service\n';
+
+jest.setTimeout(60_000);
+
+describe('wsman run --user / --local', () => {
+  let url: string;
+  let endpoint: RunningEndpoint;
+  beforeAll(async () => {
+    endpoint = await startEndpoint({ port: 0, users: [`${USER}:${PASSWORD}`], machineName: 'WIN-IDENTITY' });
+    url = endpoint.url!;
+  });
+  afterAll(() => endpoint.close());
+
+  it('parses the host options before the script, and leaves later ones to the script', () => {
+    const parsed = parseRunCommand(['--user', 'a:b:c', '--local', 'http://h:1/wsman', 'x.js', '--user', 'z']);
+    expect(parsed.ok && parsed.command).toMatchObject({ user: { username: 'a', password: 'b:c' }, localUrl: 'http://h:1/wsman', scriptArguments: ['--user', 'z'] });
+    expect(parseRunCommand(['--user', 'nopassword', 'x.js'])).toEqual({ ok: false, message: 'Input Error: --user takes USER:PASSWORD.' });
+  });
+
+  it('sessions without credentials act for --user at the --local address', async () => {
+    const run = await wsmanRun(['--user', `${USER}:${PASSWORD}`, '--local', url, SCRIPT]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(EXPECTED);
+  });
+
+  it('takes the identity from WSMAN_USER / WSMAN_PASSWORD', async () => {
+    const run = await wsmanRun(['--local', url, SCRIPT], { env: { WSMAN_USER: USER, WSMAN_PASSWORD: PASSWORD } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(EXPECTED);
+  });
+
+  it('without an identity the session has no credentials to offer', async () => {
+    const run = await wsmanRun(['--local', url, SCRIPT], { env: { WSMAN_USER: '' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/implicit-session\.js\(\d+, \d+\) .*/);
+  });
+});
