@@ -120,7 +120,7 @@ describe('MSXML DOMDocument', () => {
     call(
       doc,
       'loadXML',
-      '<p:Win32_Service xmlns:p="http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Service"><p:Name>WinRM</p:Name><p:State>Running</p:State></p:Win32_Service>',
+      '<p:Win32_Service xmlns:p="http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Service"><p:Name>WinRM</p:Name><p:State>Running &amp; &lt;ok&gt;</p:State></p:Win32_Service>',
     );
     const text = dom();
     call(
@@ -128,7 +128,7 @@ describe('MSXML DOMDocument', () => {
       'loadXML',
       '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:output method="text"/><xsl:template match="/"><xsl:for-each select="/*/*"><xsl:value-of select="local-name()"/> = <xsl:value-of select="."/><xsl:text>&#10;</xsl:text></xsl:for-each></xsl:template></xsl:stylesheet>',
     );
-    expect(call(doc, 'transformNode', text)).toBe('Name = WinRM\nState = Running\n');
+    expect(call(doc, 'transformNode', text)).toBe('Name = WinRM\nState = Running & <ok>\n');
     const toXml = dom();
     call(
       toXml,
@@ -137,6 +137,6 @@ describe('MSXML DOMDocument', () => {
     );
     const out = dom();
     call(doc, 'transformNodeToObject', toXml, out);
-    expect(call(call(out, 'documentElement'), 'xml')).toBe('<services><service name="WinRM" state="Running"/></services>');
+    expect(call(call(out, 'documentElement'), 'xml')).toBe('<services><service name="WinRM" state="Running &amp; &lt;ok&gt;"/></services>');
   });
 });

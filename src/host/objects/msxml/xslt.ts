@@ -25,11 +25,18 @@ process.on('exit', () => {
 // The library reports template ambiguities on the console; a script's output is no place for them.
 console.warn = () => undefined;
 const { Xslt, XmlParser } = require(library);
+const NAMED = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+const decodeEntities = (text) =>
+  text.replace(/&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(lt|gt|quot|apos|amp));/g, (_, hex, dec, name) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : NAMED[name]);
 port.on('message', async ({ xml, xsl }) => {
   let reply;
   try {
     const parser = new XmlParser();
-    reply = { ok: true, text: await new Xslt().xsltProcess(parser.xmlParse(xml), parser.xmlParse(xsl)) };
+    const xslt = new Xslt();
+    const output = await xslt.xsltProcess(parser.xmlParse(xml), parser.xmlParse(xsl));
+    // The library writes text output still entity-encoded (its nodes keep markup); text means characters.
+    reply = { ok: true, text: xslt.outputMethod === 'text' ? decodeEntities(output) : output };
   } catch (error) {
     reply = { ok: false, message: String((error && error.message) || error) };
   }
