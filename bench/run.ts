@@ -8,10 +8,11 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|dispatch|all
+ *   BENCH_SUITE=endpoint|client|auth|dispatch|host-objects|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — then
- *                                          dispatch: late-bound calls and the script host's sync bridge)
+ *                                          dispatch: late-bound calls and the script host's sync bridge, then
+ *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -23,6 +24,7 @@ import { child, childElements, parseXml, textContent } from '../src/core/protoco
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
 import { runAuthBench, type AuthResults } from './auth';
 import { runDispatchBench, type DispatchRow } from './dispatch';
+import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -364,8 +366,21 @@ function endpointJson({ bench, identifyReplyBytes, loadMs }: EndpointResults): o
   };
 }
 
-function writeJson(endpoint: EndpointResults | undefined, client: ClientResults | undefined, auth: AuthResults | undefined, dispatch: DispatchRow[] | undefined): void {
-  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...(client ? { client } : {}), ...(auth ? { auth } : {}), ...(dispatch ? { dispatch } : {}) });
+function writeJson(
+  endpoint: EndpointResults | undefined,
+  client: ClientResults | undefined,
+  auth: AuthResults | undefined,
+  dispatch: DispatchRow[] | undefined,
+  hostObjects: HostObjectRow[] | undefined,
+): void {
+  writeResultsJson({
+    suite: SUITE,
+    ...(endpoint ? endpointJson(endpoint) : {}),
+    ...(client ? { client } : {}),
+    ...(auth ? { auth } : {}),
+    ...(dispatch ? { dispatch } : {}),
+    ...(hostObjects ? { hostObjects } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,7 +496,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     dispatch = await runDispatchBench();
   }
-  writeJson(endpoint, client, auth, dispatch);
+  let hostObjects: HostObjectRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'host-objects') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    hostObjects = await runHostObjectsBench();
+  }
+  writeJson(endpoint, client, auth, dispatch, hostObjects);
 }
 
 main().catch((error: unknown) => {
