@@ -914,7 +914,7 @@ Class WinRMTool
     End Sub
 
     Public Function Run(args)
-        Dim op
+        Dim op, code
         m_parser.Parse args
         If m_parser.ErrorCount > 0 Then
             WScript.Echo "Error: " & m_parser.ErrorText()
@@ -930,23 +930,24 @@ Class WinRMTool
         Select Case op
             Case OP_HELP
                 ShowHelp m_parser.Resource
-                Run = EXIT_OK
+                code = EXIT_OK
             Case OP_HELPMSG
-                Run = DoHelpMsg()
+                code = DoHelpMsg()
             Case OP_LOCALINFO
-                Run = DoLocalInfo()
+                code = DoLocalInfo()
             Case OP_IDENTIFY
-                Run = DoIdentify()
+                code = DoIdentify()
             Case OP_GET
-                Run = DoGet()
+                code = DoGet()
             Case OP_SET
-                Run = DoSet()
+                code = DoSet()
             Case OP_ENUM
-                Run = DoEnumerate()
+                code = DoEnumerate()
             Case OP_INVOKE
-                Run = DoInvoke()
+                code = DoInvoke()
         End Select
-        g_log.WriteEntry "end", op & " exit " & Run
+        g_log.WriteEntry "end", op & " exit " & code
+        Run = code
     End Function
 
     ' Session creation fails for bad switches (e.g. an unknown authentication): reported here
@@ -970,7 +971,7 @@ Class WinRMTool
         Dim number, description, faultXml
         number = Err.Number
         Failed = (number <> 0)
-        If Failed Then
+        If number <> 0 Then
             description = Err.Description
             faultXml = ""
             If Not m_session Is Nothing Then faultXml = m_session.Error
@@ -979,14 +980,15 @@ Class WinRMTool
     End Function
 
     Private Function ReadInputFile(path)
-        Dim stream
+        Dim stream, text
         If Not g_fso.FileExists(path) Then
             Err.Raise 53, TOOL_NAME, "File not found: " & path
         End If
         Set stream = g_fso.OpenTextFile(path, ForReading, False)
-        ReadInputFile = stream.ReadAll
+        text = stream.ReadAll
         stream.Close
-        g_log.WriteEntry "input", g_fso.GetFileName(path) & " (" & Len(ReadInputFile) & " characters)"
+        g_log.WriteEntry "input", g_fso.GetFileName(path) & " (" & Len(text) & " characters)"
+        ReadInputFile = text
     End Function
 
     '''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''''
