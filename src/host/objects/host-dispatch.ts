@@ -13,6 +13,7 @@ import {
   DISPATCH_PROPERTYPUT,
   DISPATCH_PROPERTYPUTREF,
   DISPID_NEWENUM,
+  DISPID_VALUE,
   type DispatchMember,
   type DispatchMemberKind,
   MISSING_ARGUMENT,
@@ -168,7 +169,19 @@ class HostDispatch implements SyncDispatch {
     // A read of a method (`x = obj.Method`) is its call without arguments, as VBScript makes it.
     const reader = (flags & DISPATCH_METHOD && member.call) || ((flags & (DISPATCH_METHOD | DISPATCH_PROPERTYGET)) !== 0 && (member.get ?? member.call));
     if (!reader) throw wsmanError('DISP_E_MEMBERNOTFOUND');
+    if (reader === member.get && args.length > entry.maxArgs) return this.#readThenIndex(entry, args);
     return reader(...callArguments(entry, args, 0)) as Variant;
+  }
+
+  /**
+   * More arguments than the property takes go to the default member of the object it returns,
+   * as ITypeInfo::Invoke does: `m.SubMatches(0)`, `WScript.Arguments.Named("x")`.
+   */
+  #readThenIndex(entry: HostEntry, args: readonly Variant[]): Variant {
+    const own = args.slice(0, entry.maxArgs);
+    const value = entry.member.get!(...callArguments(entry, own, 0)) as Variant;
+    if (!isSyncDispatch(value)) throw wsmanError('DISP_E_BADPARAMCOUNT');
+    return value.Invoke(DISPID_VALUE, DISPATCH_METHOD | DISPATCH_PROPERTYGET, args.slice(entry.maxArgs));
   }
 
   #entry(dispid: number): HostEntry {

@@ -17,7 +17,8 @@ const ANY_ARGUMENTS = ['...args'];
 function shapeDispatch(shape: HostObjectShape, context: HostContext): SyncDispatch {
   const members: Record<string, HostMember> = {};
   for (const [name, member] of Object.entries(shape.members)) {
-    members[name] = 'method' in member ? { params: ANY_ARGUMENTS, call: member.method } : { params: ANY_ARGUMENTS, get: member.get, put: member.set };
+    // A property takes no arguments: given some, they index its value (WScript.Arguments.Named("x")).
+    members[name] = 'method' in member ? { params: ANY_ARGUMENTS, call: member.method } : { get: member.get, put: member.set && ((value: unknown) => member.set!(value)) };
   }
   const { call, value } = shape;
   // The default member has no name of its own in the shape ('' is never looked up by name).

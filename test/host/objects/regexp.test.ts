@@ -33,6 +33,9 @@ describe('RegExp', () => {
     const groups = call(second, 'SubMatches');
     expect([call(groups, 'Count'), callDefault(groups, 0), callDefault(groups, 1), callDefault(groups, 2)]).toEqual([3, 'https', 'host2', '5986']);
     expect(forEach(all).map((match) => call(match, 'Value'))).toEqual(['http://host1:5985', 'https://host2:5986']);
+    // Arguments beyond a property's own index the object it returns (ITypeInfo::Invoke's rule): m.SubMatches(1).
+    expect(call(second, 'SubMatches', 1)).toBe('host2');
+    expect(errorNumber(() => call(second, 'FirstIndex', 1))).toBe(0x8002000e | 0);
     expect(errorNumber(() => callDefault(all, 2))).toBe(5);
   });
 

@@ -45,6 +45,7 @@ describe('WScript as a SyncDispatch', () => {
     expect(forEach(args)).toEqual(['enumerate', '/r:http://h:5985/wsman', '/nologo', 'x']);
     const named = call(args, 'Named');
     expect(callDefault(named, 'R')).toBe('http://h:5985/wsman');
+    expect(call(args, 'Named', 'r')).toBe('http://h:5985/wsman');
     expect(call(named, 'Exists', 'nologo')).toBe(true);
     expect(forEach(named)).toEqual(['r', 'nologo']);
     expect(callDefault(call(args, 'Unnamed'), 1)).toBe('x');
