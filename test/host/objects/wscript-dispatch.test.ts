@@ -31,7 +31,9 @@ describe('WScript as a SyncDispatch', () => {
     const { object, printed } = wscript([]);
     call(object, 'Echo', 'a', 1);
     call(object, 'echo');
-    expect(printed.join('')).toMatch(/^a 1\r?\n\r?\n$/);
+    // VBScript's text of a value, not JavaScript's.
+    call(object, 'Echo', true, undefined, 2.5, null);
+    expect(printed.join('')).toMatch(/^a 1\r?\n\r?\nTrue  2.5 Null\r?\n$/);
     expect(call(object, 'ScriptName')).toBe('tool.vbs');
     expect(callDefault(object)).toBe('Windows Script Host');
     expect(() => object.GetIDsOfNames(['NoSuch'])).toThrow();
