@@ -3,7 +3,8 @@
  * belong to the host, the first other argument is the script, the rest are the script's.
  *   //B            batch mode: script errors are not shown (WScript.Interactive false)
  *   //I            interactive mode (the default)
- *   //E:JScript    run the file as JScript whatever its extension
+ *   //E:JScript    run the file as JScript whatever its extension (//E:VBScript as VBScript);
+ *                  otherwise .js is JScript and .vbs VBScript
  *   //Nologo //Logo //D //U   accepted and ignored: no banner is printed, there is no
  *                  debugger, output is UTF-8 anyway
  *   --user USER:PASSWORD   (before the script) the identity for sessions created without
@@ -16,16 +17,28 @@ export interface RunCommand {
   readonly scriptPath: string;
   readonly scriptArguments: readonly string[];
   readonly batchMode: boolean;
+  /** The script engine: from //E: or the file's extension. */
+  readonly language: ScriptLanguage;
   /** `--user USER:PASSWORD`: the identity sessions created without credentials act for. */
   readonly user?: { readonly username: string; readonly password: string };
   /** `--local URL`: where `CreateSession()` and `CreateSession("localhost")` connect. */
   readonly localUrl?: string;
 }
 
+export type ScriptLanguage = 'JScript' | 'VBScript';
+
 export type ParsedRunCommand = { readonly ok: true; readonly command: RunCommand } | { readonly ok: false; readonly message: string };
 
 const IGNORED_OPTIONS = new Set(['nologo', 'logo', 'd', 'u']);
-const JSCRIPT_ENGINES = new Set(['jscript', 'javascript']);
+const ENGINES = new Map<string, ScriptLanguage>([
+  ['jscript', 'JScript'],
+  ['javascript', 'JScript'],
+  ['vbscript', 'VBScript'],
+]);
+const EXTENSIONS = new Map<string, ScriptLanguage>([
+  ['.js', 'JScript'],
+  ['.vbs', 'VBScript'],
+]);
 
 /** `USER:PASSWORD`, split at the first colon (a password may contain colons, a user name may not). */
 export function parseUser(value: string): RunCommand['user'] {
@@ -35,7 +48,7 @@ export function parseUser(value: string): RunCommand['user'] {
 
 export function parseRunCommand(argv: readonly string[]): ParsedRunCommand {
   let batchMode = false;
-  let engineChosen = false;
+  let engineChosen: ScriptLanguage | undefined;
   const positional: string[] = [];
   let user: RunCommand['user'];
   let localUrl: string | undefined;
@@ -56,15 +69,16 @@ export function parseRunCommand(argv: readonly string[]): ParsedRunCommand {
     const option = argument.slice(2).toLowerCase();
     if (option === 'b') batchMode = true;
     else if (option === 'i') batchMode = false;
-    else if (option.startsWith('e:') && JSCRIPT_ENGINES.has(option.slice(2))) engineChosen = true;
+    else if (option.startsWith('e:') && ENGINES.has(option.slice(2))) engineChosen = ENGINES.get(option.slice(2));
     else if (option.startsWith('e:')) return { ok: false, message: `Input Error: Can not find script engine "${argument.slice(4)}" for script.` };
     else if (!IGNORED_OPTIONS.has(option)) return { ok: false, message: `Input Error: Unknown option "${argument}" specified.` };
   }
   const [scriptPath, ...scriptArguments] = positional;
   if (scriptPath === undefined) return { ok: false, message: 'Input Error: There is no script file specified.' };
   const extension = extname(scriptPath);
-  if (!engineChosen && extension.toLowerCase() !== '.js') {
+  const language = engineChosen ?? EXTENSIONS.get(extension.toLowerCase());
+  if (!language) {
     return { ok: false, message: `Input Error: There is no script engine for file extension "${extension}".` };
   }
-  return { ok: true, command: { scriptPath, scriptArguments, batchMode, user, localUrl } };
+  return { ok: true, command: { scriptPath, scriptArguments, batchMode, language, user, localUrl } };
 }

@@ -2,7 +2,7 @@
 import { runScript } from './run-script';
 import { parseRunCommand } from './host-options';
 
-const RUN_USAGE = 'usage: wsman run [--user USER:PASSWORD] [--local URL] [//B] [//I] [//E:JScript] [//Nologo] script.js [arguments...]';
+const RUN_USAGE = 'usage: wsman run [--user USER:PASSWORD] [--local URL] [//B] [//I] [//E:JScript|//E:VBScript] [//Nologo] script.js|script.vbs [arguments...]';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseRunCommand(argv);

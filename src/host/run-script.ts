@@ -1,5 +1,5 @@
 /**
- * Runs a WSH JScript file as cscript would: in its own realm (node:vm) with WSH's globals, the
+ * Runs a WSH JScript or VBScript file as cscript would: in its own realm (node:vm) with WSH's globals, the
  * automation engine in a worker thread behind a blocking bridge, so that `session.Get(uri)`
  * returns the XML string as it does on Windows. Ends with the exit code the process should
  * have: WScript.Quit's, 0 at the end of the script, 1 after a script error.
@@ -20,13 +20,15 @@ import { ScriptErrors } from './script-errors';
 import { ScriptLifetime } from './script-lifetime';
 import { readScript } from './script-source';
 import { JScriptView } from './objects/jscript-facing';
+import { createHostObject } from './objects/registry';
+import { runVbscript } from './vbscript/run-vbscript';
 import type { WScriptEnvironment } from './wscript/wscript';
 
 /**
  * cscript itself ends with 0 after a runtime error unless the script called Quit; scripts run
  * here are checked by callers that need to see the failure, so a script error ends with 1.
  */
-const SCRIPT_ERROR_EXIT_CODE = 1;
+export const SCRIPT_ERROR_EXIT_CODE = 1;
 
 /** The local computer's WinRM listener, unless `--local` names another. */
 const DEFAULT_LOCAL_URL = 'http://localhost:5985/wsman';
@@ -71,11 +73,16 @@ export async function runScript(options: ScriptHostOptions): Promise<number> {
     stdinFd: options.stdinFd,
     lifetime,
     // The host's own objects first (Scripting.Dictionary …), then the engine's (WSMan.Automation).
-    createObject: (progId) => lateBound(jscriptView.hostObject(progId, { checkpoint, stdout: options.stdout }) ?? objects.create(progId)),
+    // VBScript binds through IDispatch itself; JScript gets late-bound views.
+    createObject:
+      command.language === 'VBScript'
+        ? (progId) => createHostObject(progId, { checkpoint, stdout: options.stdout }) ?? objects.create(progId)
+        : (progId) => lateBound(jscriptView.hostObject(progId, { checkpoint, stdout: options.stdout }) ?? objects.create(progId)),
     interactive: !command.batchMode,
   };
-  Object.assign(context, scriptGlobals(environment, { errors, checkpoint }));
   try {
+    if (command.language === 'VBScript') return runVbscript(source, environment, { errors, checkpoint });
+    Object.assign(context, scriptGlobals(environment, { errors, checkpoint }));
     return execute(source, context, environment);
   } finally {
     await engine.close();

@@ -161,9 +161,9 @@ describe('wsman run', () => {
   });
 
   it.concurrent('refuses what cscript refuses: other engines, unknown host options, missing files', async () => {
-    const vbs = await wsmanRun([join(SCRIPTS, 'winrm.vbs')]);
-    expect(vbs.code).toBe(2);
-    expect(vbs.stderr).toContain('Input Error: There is no script engine for file extension ".vbs".');
+    const perl = await wsmanRun([join(SCRIPTS, 'winrm.pl')]);
+    expect(perl.code).toBe(2);
+    expect(perl.stderr).toContain('Input Error: There is no script engine for file extension ".pl".');
     const option = await wsmanRun(['//X', script('quit.js')]);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('Input Error: Unknown option "//X" specified.');
