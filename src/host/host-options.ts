@@ -40,6 +40,13 @@ const EXTENSIONS = new Map<string, ScriptLanguage>([
   ['.vbs', 'VBScript'],
 ]);
 
+/** The identity of `--user`, else of WSMAN_USER / WSMAN_PASSWORD, else none. */
+export function withEnvironmentUser(command: RunCommand, environment: NodeJS.ProcessEnv): RunCommand {
+  const { WSMAN_USER, WSMAN_PASSWORD } = environment;
+  if (command.user || !WSMAN_USER) return command;
+  return { ...command, user: { username: WSMAN_USER, password: WSMAN_PASSWORD ?? '' } };
+}
+
 /** `USER:PASSWORD`, split at the first colon (a password may contain colons, a user name may not). */
 export function parseUser(value: string): RunCommand['user'] {
   const colon = value.indexOf(':');

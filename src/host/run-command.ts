@@ -1,6 +1,6 @@
 /** `wsman run [//options] script.js [arguments…]`: the script host on this process's console. */
 import { runScript } from './run-script';
-import { parseRunCommand } from './host-options';
+import { parseRunCommand, withEnvironmentUser } from './host-options';
 
 const RUN_USAGE = 'usage: wsman run [--user USER:PASSWORD] [--local URL] [//B] [//I] [//E:JScript|//E:VBScript] [//Nologo] script.js|script.vbs [arguments...]';
 
@@ -10,11 +10,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${parsed.message}\n${RUN_USAGE}\n`);
     return 2;
   }
-  const { command } = parsed;
-  const { WSMAN_USER, WSMAN_PASSWORD } = process.env;
-  const user = command.user ?? (WSMAN_USER ? { username: WSMAN_USER, password: WSMAN_PASSWORD ?? '' } : undefined);
   return runScript({
-    command: { ...command, user },
+    command: withEnvironmentUser(parsed.command, process.env),
     hostPath: process.argv[1] ?? process.execPath,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -5,10 +5,15 @@
  */
 import type { SyncDispatch } from '../../automation/dispatch/contract';
 import { createDictionary } from './dictionary';
-import { createFileSystemObject } from './fso/file-system-object';
-import { createDomDocument } from './msxml/dom';
 import { createRegExp as newRegExp } from './regexp';
-import { createShell } from './shell/shell';
+
+/*
+ * FileSystemObject, WScript.Shell and MSXML (with @xmldom/xmldom and xpath) are loaded when a
+ * script first creates one: every `wsman run` starts with this module, most scripts need none.
+ */
+const fileSystem = () => require('./fso/file-system-object') as typeof import('./fso/file-system-object');
+const shell = () => require('./shell/shell') as typeof import('./shell/shell');
+const msxml = () => require('./msxml/dom') as typeof import('./msxml/dom');
 
 export interface HostObjectEnvironment {
   /** Runs at every call into an object (ScriptLifetime.checkpoint: stops a script that swallowed WScript.Quit). */
@@ -22,14 +27,14 @@ type Factory = (environment: HostObjectEnvironment) => SyncDispatch;
 /** Lower-case ProgID → factory: ProgIDs compare without case, as the registry's do. */
 const FACTORIES = new Map<string, Factory>([
   ['scripting.dictionary', (environment) => createDictionary(environment.checkpoint)],
-  ['scripting.filesystemobject', (environment) => createFileSystemObject(environment.checkpoint)],
-  ['wscript.shell', (environment) => createShell({ echo: environment.stdout ?? ((text) => process.stdout.write(text)), beforeInvoke: environment.checkpoint })],
+  ['scripting.filesystemobject', (environment) => fileSystem().createFileSystemObject(environment.checkpoint)],
+  ['wscript.shell', (environment) => shell().createShell({ echo: environment.stdout ?? ((text) => process.stdout.write(text)), beforeInvoke: environment.checkpoint })],
   ['vbscript.regexp', (environment) => newRegExp(environment.checkpoint)],
   // The version-independent ProgIDs are MSXML 3.0's.
   ...['msxml2.domdocument', 'msxml2.domdocument.3.0', 'microsoft.xmldom', 'msxml.domdocument'].map(
-    (progId) => [progId, (environment: HostObjectEnvironment) => createDomDocument(3, environment.checkpoint)] as const,
+    (progId) => [progId, (environment: HostObjectEnvironment) => msxml().createDomDocument(3, environment.checkpoint)] as const,
   ),
-  ['msxml2.domdocument.6.0', (environment) => createDomDocument(6, environment.checkpoint)],
+  ['msxml2.domdocument.6.0', (environment) => msxml().createDomDocument(6, environment.checkpoint)],
 ]);
 
 /** The host's object for a ProgID (surrounding blanks ignored, any case); undefined when the host has none. */

@@ -4,7 +4,7 @@
  * Windows uses the user's token), and `--local URL` says where the local computer is.
  */
 import { join } from 'node:path';
-import { parseRunCommand } from '../../../src/host/host-options';
+import { parseRunCommand, withEnvironmentUser, type RunCommand } from '../../../src/host/host-options';
 import { startEndpoint, type RunningEndpoint } from '../../../src/server/endpoint';
 import { wsmanRun } from './wsman-run';
 
@@ -36,14 +36,17 @@ describe('wsman run --user / --local', () => {
     expect(run.stdout).toBe(EXPECTED);
   });
 
-  it('takes the identity from WSMAN_USER / WSMAN_PASSWORD', async () => {
-    const run = await wsmanRun(['--local', url, SCRIPT], { env: { WSMAN_USER: USER, WSMAN_PASSWORD: PASSWORD } });
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toBe(EXPECTED);
+  it('takes the identity from WSMAN_USER / WSMAN_PASSWORD when --user is not given', () => {
+    const parsed = parseRunCommand(['x.js']);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const command: RunCommand = parsed.command;
+    expect(withEnvironmentUser(command, { WSMAN_USER: USER, WSMAN_PASSWORD: PASSWORD }).user).toEqual({ username: USER, password: PASSWORD });
+    expect(withEnvironmentUser({ ...command, user: { username: 'a', password: 'b' } }, { WSMAN_USER: USER }).user).toEqual({ username: 'a', password: 'b' });
+    expect(withEnvironmentUser(command, { WSMAN_USER: '' }).user).toBeUndefined();
   });
 
   it('without an identity the session has no credentials to offer', async () => {
-    const run = await wsmanRun(['--local', url, SCRIPT], { env: { WSMAN_USER: '' } });
+    const run = await wsmanRun(['--local', url, SCRIPT], { env: { WSMAN_USER: '', WSMAN_PASSWORD: '' } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/implicit-session\.js\(\d+, \d+\) .*/);
   });
