@@ -50,6 +50,8 @@ type ArgsEval = (f: Frame) => Ref[];
 
 interface Scope {
   readonly kind: 'global' | 'proc';
+  /** The Function or Property Get whose name is its result variable. */
+  readonly self?: string;
   readonly locals: Map<string, number>;
   readonly info: ClassInfo | undefined;
 }
@@ -768,7 +770,9 @@ export class Compiler {
     const args = this.#args(argExprs, scope);
     switch (target.k) {
       case 'name': {
-        const binding = this.#bind(target, scope);
+        // Inside Function F, `F(…)` with arguments calls F again; the bare name is its result.
+        const recursive = argExprs.length > 0 && scope.self === target.key;
+        const binding = recursive ? (scope.info ? this.#bindClassMember(scope.info, target.key, target.text) : this.#bindGlobal(target.key, target.text, GLOBAL_SCOPE)) : this.#bind(target, scope);
         return (f) => binding.call(f, args(f), statement);
       }
       case 'member': {
@@ -858,7 +862,7 @@ export class Compiler {
     declare(def.body);
     proc.slotCount = next;
     // Compiled on first call: a procedure may use classes and procedures declared after it.
-    const scope: Scope = { kind: 'proc', locals, info };
+    const scope: Scope = { kind: 'proc', locals, info, self: def.kind === 'function' || def.kind === 'get' ? def.key : undefined };
     let compiled: ((f: Frame) => Completion) | undefined;
     const { err } = this.machine;
     proc.body = (f) => {

@@ -170,7 +170,8 @@ export function asVbsError(error: unknown): VbsError {
   const text = typeof description === 'string' ? description : typeof message === 'string' ? message : '';
   const code = typeof hresult === 'number' ? hresult : error instanceof Error && typeof number === 'number' ? number : undefined;
   if (code !== undefined) return fromComFailure(code, text, typeof source === 'string' ? source : '');
-  if (error instanceof RangeError && /call stack/i.test(error.message)) return vbsError(E.OUT_OF_STACK);
+  // JavaScript's own stack ran out (deep recursion): no string work here, the stack is nearly full.
+  if (error instanceof RangeError) return vbsError(E.OUT_OF_STACK);
   return new VbsError(51, `Internal error: ${error instanceof Error ? error.message : String(error)}`, RUNTIME_SOURCE);
 }
 

@@ -197,7 +197,8 @@ export function fromCom(value: unknown): Value {
 /** A VBScript value as an argument to a COM object. */
 export function toCom(value: Value): unknown {
   // A Date goes as its text: the objects here take no VT_DATE, and WScript.Echo prints it so.
-  if (value instanceof VNum) return value.vt === VT.Date ? formatGeneralDate(value.v) : value.v;
+  // A Single goes as the double its 7 digits spell, which prints as VBScript prints the Single.
+  if (value instanceof VNum) return value.vt === VT.Date ? formatGeneralDate(value.v) : value.vt === VT.Single ? Number(value.v.toPrecision(7)) : value.v;
   if (value === NOTHING) return null;
   if (value instanceof VbArray) return value.data.map(toCom);
   return value;
