@@ -19,7 +19,9 @@ process.on('exit', () => {
   Atomics.store(workerData.signal, 0, ${SignalState.CLOSED});
   Atomics.notify(workerData.signal, 0);
 });
-const { typescript, entry } = workerData.bootstrap;
+const { typescript, entry, hostArgv } = workerData.bootstrap;
+// The engine is part of the script's process: IWSManEx.CommandLine reports that process's command line.
+process.argv.splice(0, process.argv.length, ...hostArgv);
 // Inherited -r ts-node/register already covers this thread.
 if (typescript && !process[Symbol.for('ts-node.register.instance')]) {
   require(typescript.tsNode).register({ project: typescript.project, transpileOnly: true });
@@ -29,14 +31,16 @@ require(entry).serveEngine(workerData);
 
 interface Bootstrap {
   readonly entry: string;
+  /** The script host's process.argv (a worker has its own). */
+  readonly hostArgv: readonly string[];
   readonly typescript?: { readonly tsNode: string; readonly project: string };
 }
 
 function bootstrap(): Bootstrap {
   const extension = extname(__filename);
   const entry = join(__dirname, `engine-worker${extension}`);
-  if (extension !== '.ts') return { entry };
-  return { entry, typescript: { tsNode: require.resolve('ts-node'), project: join(__dirname, '..', '..', '..', 'tsconfig.json') } };
+  if (extension !== '.ts') return { entry, hostArgv: process.argv };
+  return { entry, hostArgv: process.argv, typescript: { tsNode: require.resolve('ts-node'), project: join(__dirname, '..', '..', '..', 'tsconfig.json') } };
 }
 
 export interface EngineThread {
