@@ -168,7 +168,8 @@ export function asVbsError(error: unknown): VbsError {
   if (error instanceof VbsError) return error;
   const { hresult, number, description, message, source } = (error ?? {}) as Failure;
   const text = typeof description === 'string' ? description : typeof message === 'string' ? message : '';
-  const code = typeof hresult === 'number' ? hresult : error instanceof Error && typeof number === 'number' ? number : undefined;
+  // A script error may come from another realm (the JScript context's Error), so no instanceof.
+  const code = typeof hresult === 'number' ? hresult : typeof number === 'number' && typeof description === 'string' ? number : undefined;
   if (code !== undefined) return fromComFailure(code, text, typeof source === 'string' ? source : '');
   // JavaScript's own stack ran out (deep recursion): no string work here, the stack is nearly full.
   if (error instanceof RangeError) return vbsError(E.OUT_OF_STACK);

@@ -47,7 +47,7 @@ function decimalLiteral(text: string): Value {
 function radixLiteral(digits: string, base: number): Value | undefined {
   const n = parseInt(digits, base);
   if (n > 0xffffffff) return undefined;
-  if (n <= 0xffff && (base === 16 ? digits.replace(/^0+/, '').length <= 4 : n <= 0xffff)) return (n << 16) >> 16;
+  if (n <= 0xffff && digits.length <= (base === 16 ? 4 : 6)) return (n << 16) >> 16;
   return makeNum(VT.Long, n | 0);
 }
 
@@ -173,8 +173,10 @@ export function tokenize(source: string): Token[] {
       while (at < length && pattern.test(source[at])) at++;
       const digits = source.slice(digitsStart, at);
       if (digits === '') fail(1031, start);
-      if (source[at] === '&') at++;
-      const value = radixLiteral(digits, base) ?? fail(1031, start);
+      // A trailing `&` makes it a Long: &HFFFF& is 65535, &HFFFF is -1.
+      const long = source[at] === '&';
+      if (long) at++;
+      const value = (long ? radixLiteral(digits.padStart(5, '0'), base) : radixLiteral(digits, base)) ?? fail(1031, start);
       push('number', source.slice(start, at), start, value);
       continue;
     }
