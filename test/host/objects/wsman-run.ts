@@ -1,6 +1,7 @@
 /** `wsman run` from the sources in a child process, for scripts that use the host's objects. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { inChildSlot } from '../../helpers/child-slots';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -11,6 +12,10 @@ export interface Run {
 }
 
 export function wsmanRun(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
+  return inChildSlot(() => spawnRun(args, options));
+}
+
+function spawnRun(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Run> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts'), 'run', ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
