@@ -14,13 +14,13 @@ function benchSeconds(): number {
   return value;
 }
 
-export type Suite = 'endpoint' | 'client' | 'auth' | 'dispatch' | 'host-objects' | 'all';
+export type Suite = 'endpoint' | 'client' | 'auth' | 'dispatch' | 'host-objects' | 'vbscript' | 'all';
 
 function benchSuite(): Suite {
   const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
   if (raw === '') return 'all';
-  if (raw === 'endpoint' || raw === 'client' || raw === 'auth' || raw === 'dispatch' || raw === 'host-objects' || raw === 'all') return raw;
-  throw new Error(`BENCH_SUITE must be endpoint, client, auth, dispatch, host-objects or all (got "${process.env['BENCH_SUITE']}")`);
+  if (raw === 'endpoint' || raw === 'client' || raw === 'auth' || raw === 'dispatch' || raw === 'host-objects' || raw === 'vbscript' || raw === 'all') return raw;
+  throw new Error(`BENCH_SUITE must be endpoint, client, auth, dispatch, host-objects, vbscript or all (got "${process.env['BENCH_SUITE']}")`);
 }
 
 export const SECONDS = benchSeconds();

@@ -8,11 +8,12 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|dispatch|host-objects|all
+ *   BENCH_SUITE=endpoint|client|auth|dispatch|host-objects|vbscript|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — then
  *                                          dispatch: late-bound calls and the script host's sync bridge, then
- *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts)
+ *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts, then
+ *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -25,6 +26,7 @@ import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
 import { runAuthBench, type AuthResults } from './auth';
 import { runDispatchBench, type DispatchRow } from './dispatch';
 import { runHostObjectsBench, type HostObjectRow } from './host-objects';
+import { runVbscriptBench, type VbscriptRow } from './vbscript';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -372,6 +374,7 @@ function writeJson(
   auth: AuthResults | undefined,
   dispatch: DispatchRow[] | undefined,
   hostObjects: HostObjectRow[] | undefined,
+  vbscript: VbscriptRow[] | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -380,6 +383,7 @@ function writeJson(
     ...(auth ? { auth } : {}),
     ...(dispatch ? { dispatch } : {}),
     ...(hostObjects ? { hostObjects } : {}),
+    ...(vbscript ? { vbscript } : {}),
   });
 }
 
@@ -501,7 +505,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     hostObjects = await runHostObjectsBench();
   }
-  writeJson(endpoint, client, auth, dispatch, hostObjects);
+  let vbscript: VbscriptRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'vbscript') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    vbscript = await runVbscriptBench();
+  }
+  writeJson(endpoint, client, auth, dispatch, hostObjects, vbscript);
 }
 
 main().catch((error: unknown) => {
