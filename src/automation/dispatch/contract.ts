@@ -24,6 +24,13 @@ export type Variant = string | number | boolean | null | undefined | object;
  */
 export const MISSING_ARGUMENT: object = Object.freeze({ vt: 'VT_ERROR', scode: 0x80020004 });
 
+/**
+ * Nothing: an object member's answer of a NULL IDispatch* (VT_DISPATCH without an object —
+ * selectSingleNode that found none). `null` stays VBScript's Null (VT_NULL, getAttribute of a
+ * missing attribute). A script engine maps it to its own Nothing; JScript sees null.
+ */
+export const NOTHING: { readonly nothing: true } = Object.freeze({ nothing: true });
+
 export type DispatchMemberKind = 'method' | 'propget' | 'propput' | 'propputref';
 
 /**

@@ -4,7 +4,7 @@
  * error of the script's realm (`e.number`, `e.description`), as RemoteObjects does for the
  * engine's objects. Objects a call returns are seen the same way.
  */
-import { isVariantEnumerator, type DispatchMember, type SyncDispatch, type Variant, type VariantEnumerator } from '../../automation/dispatch/contract';
+import { isVariantEnumerator, NOTHING, type DispatchMember, type SyncDispatch, type Variant, type VariantEnumerator } from '../../automation/dispatch/contract';
 import { lateBound } from '../../automation/dispatch/late-bound';
 import { unwrapLateBound } from '../../automation/dispatch/late-bound-registry';
 import { errorNamed } from '../../core/errors/error-table';
@@ -66,6 +66,8 @@ export class JScriptView {
   wrap(value: Variant): Variant {
     // A SAFEARRAY (Keys, Items) comes back as a JavaScript array of late-bound views.
     if (Array.isArray(value)) return value.map((item: Variant) => (isSyncDispatch(item) ? lateBound(this.wrap(item) as SyncDispatch) : item));
+    // JScript has no Nothing: a NULL object is null there.
+    if (value === NOTHING) return null;
     if (isVariantEnumerator(value)) return this.#enumerator(value);
     if (!isSyncDispatch(value) || value instanceof JScriptFacing) return value;
     let facing = this.#facings.get(value);

@@ -10,7 +10,7 @@
  *   VbArray for arrays, NOTHING for Nothing, and any other object is a SyncDispatch.
  * Conversions between strings and numbers are the IDispatch layer's (variant-number.ts).
  */
-import { DISPATCH_METHOD, DISPATCH_PROPERTYGET, type SyncDispatch } from '../../automation/dispatch/contract';
+import { DISPATCH_METHOD, DISPATCH_PROPERTYGET, NOTHING as CONTRACT_NOTHING, type SyncDispatch } from '../../automation/dispatch/contract';
 import { formatVbNumber, parseVariantNumber, roundHalfEven } from '../../automation/dispatch/variant-number';
 import { formatGeneralDate, MAX_DATE, MIN_DATE, parseDate } from './dates';
 import { E, vbsError } from './errors';
@@ -68,8 +68,8 @@ export class VbArray {
   }
 }
 
-/** Nothing: an object variable that refers to no object. */
-export const NOTHING: { readonly nothing: true } = Object.freeze({ nothing: true });
+/** Nothing: an object variable that refers to no object (the contract's, which host objects answer too). */
+export const NOTHING = CONTRACT_NOTHING;
 
 /** An error value (VT_ERROR), e.g. an optional argument left out. */
 export class VbErrorValue {

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NOTHING } from '../../../src/automation/dispatch/contract';
 import { createHostObject } from '../../../src/host/objects/registry';
 import { describeWithSharedFixtures, sharedFixture } from '../../helpers/shared-reference';
 import { call, callDefault, errorNumber, forEach, put, putRef } from './dispatch-helpers';
@@ -28,7 +29,7 @@ describeWithSharedFixtures('MSXML on a recorded WinRM reply', () => {
     const nils = call(doc, 'selectNodes', "//e:MSFT_WmiError/*[@*[local-name()='nil']='true']");
     expect(call(nils, 'length')).toBe(6);
     expect(forEach(nils).map((node) => call(node, 'nodeName'))[0]).toBe('p:CIMStatusCodeDescription');
-    expect(call(doc, 'selectSingleNode', '//s:NoSuch')).toBeNull();
+    expect(call(doc, 'selectSingleNode', '//s:NoSuch')).toBe(NOTHING);
     expect(call(call(doc, 'selectSingleNode', '//s:Subcode/s:Value'), 'text')).toBe('w:QuotaLimit');
     // A prefix the script did not declare is an error of the query.
     expect(errorNumber(() => call(doc, 'selectNodes', '//zz:Value'))).toBe(0x80004005 | 0);
@@ -51,7 +52,7 @@ describe('MSXML DOMDocument', () => {
     expect(call(error, 'errorCode')).toBe(0xc00ce56d | 0);
     expect(call(error, 'reason')).toBe("End tag 'c' does not match the start tag 'b'.\r\n");
     expect([call(error, 'line'), call(error, 'srcText')]).toEqual([2, '  <b></c>']);
-    expect(call(doc, 'documentElement')).toBeNull();
+    expect(call(doc, 'documentElement')).toBe(NOTHING);
     expect(call(doc, 'loadXML', '')).toBe(false);
     expect(call(call(doc, 'parseError'), 'errorCode')).toBe(0xc00ce558 | 0);
   });
@@ -82,7 +83,7 @@ describe('MSXML DOMDocument', () => {
     const list = call(doc, 'getElementsByTagName', 'MaxEnvelopeSizekb');
     expect(callDefault(list, 0)).toBe(child);
     expect(call(list, 'nextNode')).toBe(child);
-    expect(call(list, 'nextNode')).toBeNull();
+    expect(call(list, 'nextNode')).toBe(NOTHING);
     call(list, 'reset');
     expect(call(list, 'nextNode')).toBe(child);
     const copy = call(child, 'cloneNode', true);

@@ -7,7 +7,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { randomInt } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, parse as parsePath, resolve } from 'node:path';
-import { DISPID_VALUE, type SyncDispatch, type Variant } from '../../../automation/dispatch/contract';
+import { DISPID_VALUE, NOTHING, type SyncDispatch, type Variant } from '../../../automation/dispatch/contract';
 import { hostDispatch, type HostMember } from '../host-dispatch';
 import { runtimeError } from '../runtime-errors';
 import { optional, toBool, toLong, toStr } from '../variants';
@@ -169,7 +169,7 @@ class FileSystem {
       ShortName: { dispid: 1004, get: () => basename(full) },
       Attributes: { dispid: 1003, get: () => attributesOf(full, statSync(full)) },
       Drive: { dispid: 1006, get: () => this.drive(parsePath(full).root) },
-      ParentFolder: { dispid: 1007, get: () => (dirname(full) === full ? null : this.folder(dirname(full))) },
+      ParentFolder: { dispid: 1007, get: () => (dirname(full) === full ? NOTHING : this.folder(dirname(full))) },
       DateCreated: { dispid: 1008, get: () => statSync(full).birthtime },
       DateLastModified: { dispid: 1009, get: () => statSync(full).mtime },
       DateLastAccessed: { dispid: 1010, get: () => statSync(full).atime },

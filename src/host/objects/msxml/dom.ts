@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DOMImplementation, XMLSerializer, type Document, type Node } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
-import { DISPID_VALUE, type SyncDispatch, type Variant } from '../../../automation/dispatch/contract';
+import { DISPID_VALUE, NOTHING, type SyncDispatch, type Variant } from '../../../automation/dispatch/contract';
 import { wsmanError } from '../../../core/errors/wsman-error';
 import { hostDispatch, type HostMember } from '../host-dispatch';
 import { runtimeError } from '../runtime-errors';
@@ -81,8 +81,9 @@ class DomObjects {
     return node;
   }
 
-  dispatch(node: Node | null | undefined): SyncDispatch | null {
-    if (!node) return null;
+  /** Nothing for no node, as MSXML answers a NULL IXMLDOMNode*. */
+  dispatch(node: Node | null | undefined): SyncDispatch | typeof NOTHING {
+    if (!node) return NOTHING;
     let dispatch = dispatchOfNode.get(node);
     if (!dispatch) {
       dispatch = hostDispatch({ typeName: TYPE_NAMES[node.nodeType] ?? 'IXMLDOMNode', members: nodeMembers(node, this), beforeInvoke: this.beforeInvoke });
@@ -98,7 +99,7 @@ class DomObjects {
     const item = (index: Variant) => {
       const all = nodes();
       const position = toLong(index);
-      return position >= 0 && position < all.length ? this.dispatch(all[position]) : null;
+      return this.dispatch(position >= 0 && position < all.length ? all[position] : null);
     };
     return hostDispatch({
       typeName: 'IXMLDOMNodeList',
@@ -120,7 +121,7 @@ class DomObjects {
     const item = (index: Variant) => {
       const position = toLong(index);
       const attributes = all();
-      return position >= 0 && position < attributes.length ? this.dispatch(attributes[position]) : null;
+      return this.dispatch(position >= 0 && position < attributes.length ? attributes[position] : null);
     };
     return hostDispatch({
       typeName: 'IXMLDOMNamedNodeMap',
@@ -216,8 +217,12 @@ function nodeMembers(node: any, objects: DomObjects): Record<string, HostMember>
     lastChild: { dispid: 9, get: () => d(node.lastChild) },
     previousSibling: { dispid: 10, get: () => d(node.previousSibling) },
     nextSibling: { dispid: 11, get: () => d(node.nextSibling) },
-    attributes: { dispid: 12, get: () => (node.nodeType === 1 ? objects.attributeMap(node) : null) },
-    insertBefore: { dispid: 13, params: ['newChild', 'refChild?'], call: (child: Variant, ref: Variant) => d(node.insertBefore(objects.node(child), ref == null ? null : objects.node(ref))) },
+    attributes: { dispid: 12, get: () => (node.nodeType === 1 ? objects.attributeMap(node) : NOTHING) },
+    insertBefore: {
+      dispid: 13,
+      params: ['newChild', 'refChild?'],
+      call: (child: Variant, ref: Variant) => d(node.insertBefore(objects.node(child), ref == null || ref === NOTHING ? null : objects.node(ref))),
+    },
     replaceChild: { dispid: 14, params: ['newChild', 'oldChild'], call: (child: Variant, old: Variant) => d(node.replaceChild(objects.node(child), objects.node(old))) },
     removeChild: { dispid: 15, params: ['childNode'], call: (child: Variant) => d(node.removeChild(objects.node(child))) },
     appendChild: { dispid: 16, params: ['newChild'], call: (child: Variant) => d(node.appendChild(objects.node(child))) },
@@ -426,5 +431,5 @@ export function createDomDocument(version: MsxmlVersion, beforeInvoke?: () => vo
     selectionNamespaces: '',
     parseError: NO_PARSE_ERROR,
   });
-  return objects.dispatch(document)!;
+  return objects.dispatch(document) as SyncDispatch;
 }
