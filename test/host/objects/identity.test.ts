@@ -13,7 +13,7 @@ const PASSWORD = 'Op3r:ator#1';
 const SCRIPT = join(__dirname, 'identity', 'implicit-session.js');
 const EXPECTED = 'internal function\nlocal Microsoft Corporation\nlocalhost Service\n';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('wsman run --user / --local', () => {
   let url: string;

@@ -30,7 +30,8 @@ function output(run: Run, url: string): string {
   return run.stdout.split(url).join('<URL>');
 }
 
-jest.setTimeout(90_000);
+// Twelve script runs share the CPUs (child-slots.ts): a test waits for its turn within this time.
+jest.setTimeout(240_000);
 
 if (!vbscriptEngine) {
   describe('winrm-tool.vbs', () => {
