@@ -6,7 +6,7 @@ import { roundHalfEven } from '../../automation/dispatch/variant-number';
 import type { Compiler } from './compiler';
 import { combine, dateParts, formatGeneralDate, formatLongDate, formatLongTime, formatShortDate, formatShortTime, fromJsDate, MONTH_NAMES, parseDate, serialDay, serialTime, timeOf, WEEKDAY_NAMES } from './dates';
 import { E, VbsError, vbsError } from './errors';
-import { Cell, MISSING, VbsInstance, type Frame, type Ref } from './runtime';
+import { MISSING, VbsInstance, type Frame, type Ref } from './runtime';
 import {
   checkDate,
   compare,
@@ -15,9 +15,7 @@ import {
   isNumericString,
   isObjectValue,
   makeNum,
-  naturalVt,
   NOTHING,
-  numberText,
   rawVarType,
   scalar,
   scalarTypeName,
@@ -570,9 +568,8 @@ export function builtinFunctions(compiler: Compiler): ReadonlyMap<string, Builti
     if (v !== undefined) {
       const n = num(v);
       if (n === 0) return new VNum(VT.Single, lastRnd);
-      if (n < 0) {
-        rndState = (new Float32Array([n]).buffer.byteLength && (Math.fround(n) * 0x1000000) & 0xffffff) >>> 0;
-      }
+      // A negative argument reseeds from its value: the same number gives the same sequence.
+      if (n < 0) rndState = Math.floor(Math.abs(Math.fround(n)) * 0x1000000) & 0xffffff;
     }
     lastRnd = Math.fround(nextRnd());
     return new VNum(VT.Single, lastRnd);
@@ -653,8 +650,6 @@ export function builtinFunctions(compiler: Compiler): ReadonlyMap<string, Builti
   def('CreateObject', 1, 2, ([progId]) => compiler.host.createObject(str(progId)));
   def('GetObject', 0, 2, ([path, progId]) => compiler.host.getObject(path === undefined ? '' : str(path), progId === undefined ? undefined : str(progId)));
   def('Err', 0, 0, () => machine.err);
-  def('IsNothing', 1, 1, ([v]) => v === NOTHING);
-  fns.delete('isnothing');
   return fns;
 }
 
@@ -748,4 +743,3 @@ export function builtinConstants(): ReadonlyMap<string, Value> {
   return new Map(entries.map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-export { Cell, naturalVt, numberText };

@@ -189,12 +189,7 @@ export class Compiler {
       }
       case 'exit': {
         const completion = s.what === 'do' ? EXIT_DO : s.what === 'for' ? EXIT_FOR : EXIT_PROC;
-        const { err } = this.machine;
-        if (completion === EXIT_PROC) return () => completion;
-        return () => {
-          void err;
-          return completion;
-        };
+        return () => completion;
       }
       case 'onerror': {
         const { err } = this.machine;
