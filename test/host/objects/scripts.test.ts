@@ -8,7 +8,8 @@ const scripts = readdirSync(SCRIPTS).filter((name) => /\.(js|vbs)$/.test(name));
 /** Every script gets the same arguments; those that read them print them. */
 const ARGUMENTS = ['first', '/mode:fast'];
 
-jest.setTimeout(30_000);
+// Script runs wait for a free CPU slot (child-slots.ts) within this time.
+jest.setTimeout(120_000);
 
 describe('scripts with the host objects', () => {
   it.concurrent.each(scripts)('%s', async (name) => {
