@@ -100,7 +100,8 @@ function lastIndexOfText(haystack: string, needle: string, from: number, text: b
 
 function typeName(value: Value): string {
   if (value === NOTHING) return 'Nothing';
-  if (isObjectValue(value)) return value instanceof VbsInstance ? value.info.text : value.typeName.replace(/^I(?=[A-Z][a-z])/, '') || 'Object';
+  // The object's type information names it: "IWSManSession", "IRegExp2", "Dictionary", a class's name.
+  if (isObjectValue(value)) return value instanceof VbsInstance ? value.info.text : value.typeName || 'Object';
   return scalarTypeName(value);
 }
 

@@ -308,6 +308,7 @@ const cases: [string, string][] = [
   ['Eval("1 + 2 * 3")', '7'],
   ['Eval("1 = 1")', 'True'],
   ['TypeName(CreateObject("Scripting.Dictionary"))', 'Dictionary'],
+  ['TypeName(New RegExp)', 'IRegExp2'],
 ];
 
 describe('VBScript expressions', () => {
