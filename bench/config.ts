@@ -14,13 +14,14 @@ function benchSeconds(): number {
   return value;
 }
 
-export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'all';
+export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'host-objects' | 'vbscript' | 'all';
 
 function benchSuite(): Suite {
   const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
   if (raw === '') return 'all';
-  if (raw === 'endpoint' || raw === 'client' || raw === 'auth' || raw === 'kerberos' || raw === 'dispatch' || raw === 'shell' || raw === 'cli' || raw === 'all') return raw;
-  throw new Error(`BENCH_SUITE must be endpoint, client, auth, kerberos, dispatch, shell, cli or all (got "${process.env['BENCH_SUITE']}")`);
+  const suites: readonly Suite[] = ['endpoint', 'client', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'all'];
+  if ((suites as readonly string[]).includes(raw)) return raw as Suite;
+  throw new Error(`BENCH_SUITE must be one of ${suites.join(', ')} (got "${process.env['BENCH_SUITE']}")`);
 }
 
 export const SECONDS = benchSeconds();

@@ -8,13 +8,15 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|all
+ *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — kerberos:
  *                                          Kerberos against a real MIT KDC, bench/kerberos.ts — then
  *                                          dispatch: late-bound calls and the script host's sync bridge,
- *                                          then shell: WinRS stdout throughput and round trips, bench/shell.ts,
- *                                          then cli: `wsman e` of 100,000 items vs the Enumerator alone)
+ *                                          shell: WinRS stdout throughput and round trips, bench/shell.ts,
+ *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
+ *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts, and
+ *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -29,6 +31,8 @@ import { runDispatchBench, type DispatchRow } from './dispatch';
 import { runKerberosBench, type KerberosResults } from './kerberos';
 import { runShellBench, type ShellResults } from './shell';
 import { runCliBench, type CliResults } from './cli';
+import { runHostObjectsBench, type HostObjectRow } from './host-objects';
+import { runVbscriptBench, type VbscriptRow } from './vbscript';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -378,6 +382,8 @@ function writeJson(
   dispatch: DispatchRow[] | undefined,
   shell: ShellResults | undefined,
   cli: CliResults | undefined,
+  hostObjects: HostObjectRow[] | undefined,
+  vbscript: VbscriptRow[] | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -388,6 +394,8 @@ function writeJson(
     ...(dispatch ? { dispatch } : {}),
     ...(shell ? { shell } : {}),
     ...(cli ? { cli } : {}),
+    ...(hostObjects ? { hostObjects } : {}),
+    ...(vbscript ? { vbscript } : {}),
   });
 }
 
@@ -519,7 +527,17 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     cli = await runCliBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli);
+  let hostObjects: HostObjectRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'host-objects') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    hostObjects = await runHostObjectsBench();
+  }
+  let vbscript: VbscriptRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'vbscript') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    vbscript = await runVbscriptBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript);
 }
 
 main().catch((error: unknown) => {

@@ -4,13 +4,14 @@ import { succeeded, type ComResult, type ComSuccess } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
 import { valueOrThrow } from '../core/errors/com-failure';
 import { errorMessageText, WSManClientApi, type WSMAN_API_HANDLE } from '../core/capi/client-api';
-import { dwordData, WSMAN_FLAG_REQUESTED_API_VERSION_1_1 } from '../core/capi/constants';
+import { dwordData, WSManAuthenticationFlags, WSMAN_FLAG_REQUESTED_API_VERSION_1_1, type WSMAN_AUTHENTICATION_CREDENTIALS } from '../core/capi/constants';
 import { parseConnectionString } from '../core/session/connection-string';
 import { WSManOperations } from '../core/session/wsman-operations';
 import { ComObject } from './com-object';
 import { ConnectionOptions, readConnectionOptions } from './connection-options';
 import { WSManEnumFlags as E, WSManSessionFlags as F } from './flags';
 import type { IWSManConnectionOptions, IWSManEx3 } from './interfaces';
+import { LogonIdentity } from './logon-identity';
 import { ResourceLocator } from './resource-locator';
 import { Session } from './session';
 import { sessionRequest } from './session-request';
@@ -19,6 +20,13 @@ import { sessionRequest } from './session-request';
 function processCommandLine(): string {
   return process.argv.map((arg) => (/[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg)).join(' ');
 }
+
+/** The mechanisms that take the logged-on user's credentials when none are given. */
+const IMPLICIT_MECHANISMS = new Set<number>([
+  WSManAuthenticationFlags.WSMAN_FLAG_DEFAULT_AUTHENTICATION,
+  WSManAuthenticationFlags.WSMAN_FLAG_AUTH_NEGOTIATE,
+  WSManAuthenticationFlags.WSMAN_FLAG_AUTH_KERBEROS,
+]);
 
 @injectable()
 export class WSMan extends ComObject implements IWSManEx3 {
@@ -29,6 +37,7 @@ export class WSMan extends ComObject implements IWSManEx3 {
   constructor(
     @inject(WSManClientApi) private readonly api: WSManClientApi,
     @inject(WSManOperations) private readonly operations: WSManOperations,
+    @inject(LogonIdentity) private readonly identity: LogonIdentity,
   ) {
     super();
   }
@@ -41,7 +50,9 @@ export class WSMan extends ComObject implements IWSManEx3 {
       }
       const isLocal = parseConnectionString(connection).isLocal;
       const request = sessionRequest(flags, isLocal, connectionOptions ? readConnectionOptions(connectionOptions) : undefined);
-      const handle = valueOrThrow(this.api.WSManCreateSession(this.#api(), connection, 0, request.credentials, request.proxy));
+      const target = this.#target(connection);
+      const credentials = this.#withImplicitCredentials(request.credentials, target);
+      const handle = valueOrThrow(this.api.WSManCreateSession(this.#api(), target, 0, credentials, request.proxy));
       try {
         for (const [option, value] of request.options) valueOrThrow(this.api.WSManSetSessionOption(handle, option, dwordData(value)));
       } catch (error) {
@@ -50,6 +61,24 @@ export class WSMan extends ComObject implements IWSManEx3 {
       }
       return new Session(this.api, this.operations, handle);
     });
+  }
+
+  /** The local computer ('' or "localhost") is where the host's identity says it is. */
+  #target(connection: string): string {
+    const local = connection === '' || connection.toLowerCase() === 'localhost';
+    return local && this.identity.localConnection !== '' ? this.identity.localConnection : connection;
+  }
+
+  /**
+   * A session without credentials acts for the host's logged-on identity, as Windows uses the
+   * user's token with Negotiate (or Kerberos); the C API's own local session takes none.
+   */
+  #withImplicitCredentials(explicit: WSMAN_AUTHENTICATION_CREDENTIALS | undefined, target: string): WSMAN_AUTHENTICATION_CREDENTIALS | undefined {
+    const { credentials } = this.identity;
+    if (!credentials || parseConnectionString(target).isLocal || explicit?.userAccount || explicit?.certificateThumbprint) return explicit;
+    const mechanism = explicit?.authenticationMechanism ?? WSManAuthenticationFlags.WSMAN_FLAG_DEFAULT_AUTHENTICATION;
+    if (!IMPLICIT_MECHANISMS.has(mechanism)) return explicit;
+    return { authenticationMechanism: mechanism, userAccount: { username: credentials.username, password: credentials.password } };
   }
 
   CreateConnectionOptions(): ComSuccess<ConnectionOptions> {

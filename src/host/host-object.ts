@@ -23,9 +23,15 @@ export interface HostContext {
   readonly errors: ScriptErrors;
   /** Runs at every entry into the host (see ScriptLifetime.checkpoint). */
   readonly checkpoint: () => void;
+  /** How a shape becomes the object a script holds; without it, JScript's view (below). VBScript takes a SyncDispatch. */
+  readonly objectOf?: (shape: HostObjectShape) => object;
 }
 
 export function hostObject(shape: HostObjectShape, context: HostContext): object {
+  return context.objectOf ? context.objectOf(shape) : jscriptView(shape, context);
+}
+
+function jscriptView(shape: HostObjectShape, context: HostContext): object {
   const gated = <A extends unknown[], R>(body: (...args: A) => R) => (...args: A): R => {
     context.checkpoint();
     return body(...args);

@@ -3,7 +3,10 @@
  * and moveFirst(), over WSH's own collections and over any object with Count and Item (an
  * automation collection). Items are read when the enumerator reaches them.
  */
+import { DISPATCH_METHOD, DISPATCH_PROPERTYGET, DISPID_NEWENUM, isVariantEnumerator, lateBound } from '../automation/dispatch';
+import { unwrapLateBound } from '../automation/dispatch/late-bound-registry';
 import { hostCollectionItems, type CollectionItems } from './host-collections';
+import { isSyncDispatch } from './objects/host-dispatch';
 import { JSCRIPT_ERROR, type ScriptErrors } from './script-errors';
 
 const EMPTY: CollectionItems = { count: () => 0, item: () => undefined };
@@ -16,9 +19,19 @@ function countAndItem(collection: { Count: unknown; Item: (index: number) => unk
   };
 }
 
+/** An object with _NewEnum (DISPID_NEWENUM): its IEnumVARIANT drained once, as JScript's Enumerator does. */
+function enumeratedItems(collection: unknown): CollectionItems | undefined {
+  const target = unwrapLateBound(collection);
+  if (!isSyncDispatch(target) || !target.members().some((member) => member.dispid === DISPID_NEWENUM)) return undefined;
+  const enumerator = target.Invoke(DISPID_NEWENUM, DISPATCH_METHOD | DISPATCH_PROPERTYGET, []);
+  if (!isVariantEnumerator(enumerator)) return undefined;
+  const items = [...enumerator].map((item) => (isSyncDispatch(item) ? lateBound(item) : item));
+  return { count: () => items.length, item: (index) => items[index] };
+}
+
 function itemsOf(collection: unknown, errors: ScriptErrors): CollectionItems {
   if (collection === undefined) return EMPTY;
-  const host = hostCollectionItems(collection);
+  const host = hostCollectionItems(collection) ?? enumeratedItems(collection);
   if (host) return host;
   try {
     const candidate = collection as { Count: unknown; Item: unknown };

@@ -1,8 +1,8 @@
 /** `wsman run [//options] script.js [arguments…]`: the script host on this process's console. */
 import { runScript } from './run-script';
-import { parseRunCommand } from './host-options';
+import { parseRunCommand, withEnvironmentUser } from './host-options';
 
-const RUN_USAGE = 'usage: wsman run [//B] [//I] [//E:JScript] [//Nologo] script.js [arguments...]';
+const RUN_USAGE = 'usage: wsman run [--user USER:PASSWORD] [--local URL] [//B] [//I] [//E:JScript|//E:VBScript] [//Nologo] script.js|script.vbs [arguments...]';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseRunCommand(argv);
@@ -11,7 +11,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 2;
   }
   return runScript({
-    command: parsed.command,
+    command: withEnvironmentUser(parsed.command, process.env),
     hostPath: process.argv[1] ?? process.execPath,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

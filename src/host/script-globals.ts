@@ -1,9 +1,10 @@
 /**
  * The globals WSH gives a JScript script beyond the language's own: ActiveXObject, WScript
- * (and its alias WSH) and JScript's Enumerator.
+ * (and its alias WSH) and JScript's Enumerator and VBArray.
  */
 import type { HostContext } from './host-object';
 import { enumeratorConstructor } from './jscript-enumerator';
+import { vbArrayConstructor } from './jscript-vbarray';
 import { JSCRIPT_ERROR } from './script-errors';
 import { wscriptObject, type WScriptEnvironment } from './wscript/wscript';
 
@@ -19,5 +20,5 @@ export function scriptGlobals(environment: WScriptEnvironment, context: HostCont
     }
   }
   const wscript = wscriptObject(environment, context);
-  return { ActiveXObject, WScript: wscript, WSH: wscript, Enumerator: enumeratorConstructor(errors) };
+  return { ActiveXObject, WScript: wscript, WSH: wscript, Enumerator: enumeratorConstructor(errors), VBArray: vbArrayConstructor(errors) };
 }

@@ -6,15 +6,18 @@ describe('parseRunCommand', () => {
   it('takes //options anywhere, without case, and leaves the rest to the script', () => {
     expect(parseRunCommand(['//NoLogo', 'a.JS', 'x', '//b', '/named:1', '//logo'])).toEqual({
       ok: true,
-      command: { scriptPath: 'a.JS', scriptArguments: ['x', '/named:1'], batchMode: true },
+      command: { scriptPath: 'a.JS', scriptArguments: ['x', '/named:1'], batchMode: true, language: 'JScript' },
     });
     expect(parseRunCommand(['//B', '//I', 'a.js'])).toMatchObject({ command: { batchMode: false } });
   });
 
-  it('runs other extensions only with //E:JScript', () => {
+  it('chooses the engine by extension (.js, .vbs) or //E:, and runs other extensions only with //E:', () => {
     expect(parseRunCommand(['sample.wsf'])).toEqual({ ok: false, message: 'Input Error: There is no script engine for file extension ".wsf".' });
-    expect(parseRunCommand(['//E:jscript', 'sample.txt'])).toMatchObject({ ok: true, command: { scriptPath: 'sample.txt' } });
-    expect(parseRunCommand(['//E:VBScript', 'sample.vbs'])).toEqual({ ok: false, message: 'Input Error: Can not find script engine "VBScript" for script.' });
+    expect(parseRunCommand(['//E:jscript', 'sample.txt'])).toMatchObject({ ok: true, command: { scriptPath: 'sample.txt', language: 'JScript' } });
+    expect(parseRunCommand(['sample.VBS'])).toMatchObject({ ok: true, command: { language: 'VBScript' } });
+    expect(parseRunCommand(['//E:VBScript', 'sample.txt'])).toMatchObject({ ok: true, command: { language: 'VBScript' } });
+    expect(parseRunCommand(['//E:JScript', 'sample.vbs'])).toMatchObject({ ok: true, command: { language: 'JScript' } });
+    expect(parseRunCommand(['//E:PerlScript', 'sample.pl'])).toEqual({ ok: false, message: 'Input Error: Can not find script engine "PerlScript" for script.' });
   });
 
   it('refuses unknown options and a missing script', () => {

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
+import { inChildSlot } from '../helpers/child-slots';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPTS = join(__dirname, 'scripts');
@@ -23,21 +23,6 @@ interface Run {
   readonly stdout: string;
   readonly stderr: string;
   readonly elapsedMs: number;
-}
-
-/** Children at a time: more than the CPUs only slows each one down (each compiles the sources with ts-node). */
-const childSlots = { free: availableParallelism(), waiting: [] as (() => void)[] };
-
-async function inChildSlot<T>(body: () => Promise<T>): Promise<T> {
-  if (childSlots.free === 0) await new Promise<void>((resume) => childSlots.waiting.push(resume));
-  else childSlots.free--;
-  try {
-    return await body();
-  } finally {
-    const next = childSlots.waiting.shift();
-    if (next) next();
-    else childSlots.free++;
-  }
 }
 
 /** `node -r ts-node/register/transpile-only src/cli/main.ts run …`: the CLI from the sources, no build needed. */
@@ -161,9 +146,9 @@ describe('wsman run', () => {
   });
 
   it.concurrent('refuses what cscript refuses: other engines, unknown host options, missing files', async () => {
-    const vbs = await wsmanRun([join(SCRIPTS, 'winrm.vbs')]);
-    expect(vbs.code).toBe(2);
-    expect(vbs.stderr).toContain('Input Error: There is no script engine for file extension ".vbs".');
+    const perl = await wsmanRun([join(SCRIPTS, 'winrm.pl')]);
+    expect(perl.code).toBe(2);
+    expect(perl.stderr).toContain('Input Error: There is no script engine for file extension ".pl".');
     const option = await wsmanRun(['//X', script('quit.js')]);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('Input Error: Unknown option "//X" specified.');

@@ -10,6 +10,10 @@ export const DISPATCH_PROPERTYPUT = 4;
 export const DISPATCH_PROPERTYPUTREF = 8;
 
 export const DISPID_UNKNOWN = -1;
+/** The default member: `obj(…)` and an object's value. */
+export const DISPID_VALUE = 0;
+/** `_NewEnum`: Invoke with DISPATCH_METHOD | DISPATCH_PROPERTYGET and no arguments gives a VariantEnumerator. */
+export const DISPID_NEWENUM = -4;
 
 /** COM VARIANT values as JavaScript sees them. Empty = undefined, Null = null, VARIANT_BOOL = boolean, objects = automation objects. */
 export type Variant = string | number | boolean | null | undefined | object;
@@ -20,7 +24,28 @@ export type Variant = string | number | boolean | null | undefined | object;
  */
 export const MISSING_ARGUMENT: object = Object.freeze({ vt: 'VT_ERROR', scode: 0x80020004 });
 
-export type DispatchMemberKind = 'method' | 'propget' | 'propput';
+/**
+ * Nothing: an object member's answer of a NULL IDispatch* (VT_DISPATCH without an object —
+ * selectSingleNode that found none). `null` stays VBScript's Null (VT_NULL, getAttribute of a
+ * missing attribute). A script engine maps it to its own Nothing; JScript sees null.
+ */
+export const NOTHING: { readonly nothing: true } = Object.freeze({ nothing: true });
+
+export type DispatchMemberKind = 'method' | 'propget' | 'propput' | 'propputref';
+
+/**
+ * IEnumVARIANT as a script engine drains it (`For Each`, JScript's `new Enumerator(…)`): what
+ * Invoke(DISPID_NEWENUM) returns. One pass over the items as they are when the enumeration
+ * started; reset() starts it again.
+ */
+export interface VariantEnumerator extends IterableIterator<Variant> {
+  readonly enumVariant: true;
+  reset(): void;
+}
+
+export function isVariantEnumerator(value: unknown): value is VariantEnumerator {
+  return typeof value === 'object' && value !== null && (value as Partial<VariantEnumerator>).enumVariant === true;
+}
 
 export interface DispatchMember {
   readonly name: string;

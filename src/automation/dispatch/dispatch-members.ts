@@ -33,7 +33,7 @@ export interface InterfaceMembers {
   readonly dispidByName: ReadonlyMap<string, number>;
 }
 
-const VTABLE_PREFIX: Readonly<Record<DispatchMemberKind, string>> = { method: '', propget: 'get_', propput: 'put_' };
+const VTABLE_PREFIX: Readonly<Record<DispatchMemberKind, string>> = { method: '', propget: 'get_', propput: 'put_', propputref: 'putref_' };
 
 function planOf(declaration: MemberInfo): CallPlan {
   const inParams = declaration.params.filter((p) => p.direction !== 'retval');

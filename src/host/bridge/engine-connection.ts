@@ -4,6 +4,7 @@
  * before every request.
  */
 import { errorNamed, plainMessageText } from '../../core/errors/error-table';
+import { NO_LOGON_IDENTITY, type LogonIdentity } from '../../automation/logon-identity';
 import type { EngineReply, EngineRequest, WireError } from './protocol';
 import type { EngineLink } from './remote-objects';
 import { ChannelClosedError } from './sync-channel';
@@ -20,11 +21,12 @@ export class EngineConnection implements EngineLink {
     /** Runs before every request (the host stops a script that ignored WScript.Quit here). */
     private readonly beforeEachRequest: () => void,
     private readonly onEngineCrash: (error: Error) => void,
+    private readonly logonIdentity: LogonIdentity = NO_LOGON_IDENTITY,
   ) {}
 
   request(request: EngineRequest): EngineReply {
     this.beforeEachRequest();
-    this.#thread ??= startEngineThread(this.onEngineCrash);
+    this.#thread ??= startEngineThread(this.onEngineCrash, this.logonIdentity);
     try {
       return this.#thread.channel.call(request);
     } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DispatchMember } from '../../automation/dispatch';
+import type { LogonIdentity } from '../../automation/logon-identity';
 
 export type WirePrimitive = string | number | boolean | null | undefined;
 
@@ -46,4 +47,6 @@ export interface EngineWorkerData {
   readonly port: MessagePort;
   /** One Int32 word: the SignalState of the channel (sync-channel.ts). */
   readonly signal: Int32Array;
+  /** The host's identity for sessions created without credentials, and the local computer's address. */
+  readonly logonIdentity: LogonIdentity;
 }
