@@ -13,10 +13,10 @@ import type { RunningEndpoint } from '../../src/server/endpoint';
 import { basicSwitches, startCliEndpoint, wsman } from './cli-harness';
 
 /**
- * Resources and actions the emulated host does not have (certificate mapping, plug-ins, shells,
+ * Resources and actions the emulated host does not have (certificate mapping, plug-ins,
  * listeners by IP, Restore), a listener it already has, and placeholders the text leaves to the reader.
  */
-const NOT_ON_THE_ENDPOINT = /certmapping|config\/resource|config\/plugin|shell\/cmd|Address=IP:|Transport=HTTPS @|create winrm\/config\/listener|invoke restore|get uri|XXXXXX/i;
+const NOT_ON_THE_ENDPOINT = /certmapping|config\/resource|config\/plugin|Address=IP:|Transport=HTTPS @|create winrm\/config\/listener|invoke restore|get uri|XXXXXX/i;
 
 const examples = [
   ...new Set(
