@@ -183,6 +183,7 @@ function textOf(raw: RawNode, texts: readonly string[] = []): string | undefined
 }
 
 const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map();
+const NO_NODES: readonly never[] = Object.freeze([]);
 
 function elementName(raw: RawNode): string {
   for (const key in raw) if (key !== ':@') return key;
@@ -210,19 +211,25 @@ function buildElement(raw: RawNode, parentScope: NamespaceScope, texts: readonly
     if (scope.size > MAX_BINDINGS_IN_SCOPE) throw new XmlSyntaxError(`more than ${MAX_BINDINGS_IN_SCOPE} namespace bindings in scope`);
   }
 
-  const attributes: XmlAttribute[] = [];
-  for (const [name, value] of plainAttributes) {
-    const { prefix, localName } = splitName(name);
-    const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${name}`);
-    attributes.push({ prefix, localName, namespace, value: decodeReferences(value) });
-  }
+  // Elements without attributes or children (most of a large document) share one empty array.
+  const attributes: readonly XmlAttribute[] =
+    plainAttributes.length === 0
+      ? NO_NODES
+      : plainAttributes.map(([name, value]) => {
+          const { prefix, localName } = splitName(name);
+          const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${name}`);
+          return { prefix, localName, namespace, value: decodeReferences(value) };
+        });
 
   const { prefix, localName } = splitName(qualifiedName);
-  const children: XmlNode[] = [];
-  for (const child of raw[qualifiedName] as RawNode[]) {
-    const text = textOf(child, texts);
-    children.push(text === undefined ? buildElement(child, scope, texts) : { kind: 'text', text });
-  }
+  const rawChildren = raw[qualifiedName] as RawNode[];
+  const children: readonly XmlNode[] =
+    rawChildren.length === 0
+      ? NO_NODES
+      : rawChildren.map((child): XmlNode => {
+          const text = textOf(child, texts);
+          return text === undefined ? buildElement(child, scope, texts) : { kind: 'text', text };
+        });
   return {
     kind: 'element',
     prefix,
