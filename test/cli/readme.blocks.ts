@@ -2,7 +2,7 @@
  * Every code block of README.md, run as pasted (`npm run test:readme`; it spawns many processes,
  * so it is kept out of `npm test`). The blocks run in a scratch directory set up like a project
  * that installed the package: `node_modules/wsman-automation` (the sources, through ts-node) and
- * `node_modules/.bin/wsman`. Files a block names in its first line (`// first.js`) are saved
+ * `node_modules/.bin/wsman`. Files a block names in its first line (`// first.js`, `' identify.vbs`) are saved
  * under that name. The ports 5985/5986 are replaced by free ones so runs never collide; the
  * Windows-host example gets the embedded endpoint through its WINRM_* variables. The install
  * and test commands of "The two commands" are what CI itself runs, and are not run again here.
@@ -118,6 +118,10 @@ describe.each(blocks.map((block) => [`${block.language} block at README.md:${blo
     const named = /^\/\/ ([\w.-]+\.js)\b/.exec(code)?.[1];
     if (block.language === 'jscript') {
       writeFileSync(join(dir, named ?? 'script.js'), code);
+      return;
+    }
+    if (block.language === 'vb') {
+      writeFileSync(join(dir, /^' ([\w.-]+\.vbs)\b/.exec(code)?.[1] ?? 'script.vbs'), code);
       return;
     }
     if (block.language === 'js') {
