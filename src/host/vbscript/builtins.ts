@@ -6,6 +6,7 @@ import { roundHalfEven } from '../../automation/dispatch/variant-number';
 import type { Compiler } from './compiler';
 import { combine, dateParts, formatGeneralDate, formatLongDate, formatLongTime, formatShortDate, formatShortTime, fromJsDate, MONTH_NAMES, parseDate, serialDay, serialTime, timeOf, WEEKDAY_NAMES } from './dates';
 import { E, VbsError, vbsError } from './errors';
+import { getObject } from './get-object';
 import { MISSING, VbsInstance, type Frame, type Ref } from './runtime';
 import {
   checkDate,
@@ -649,7 +650,9 @@ export function builtinFunctions(compiler: Compiler): ReadonlyMap<string, Builti
   def('GetLocale', 0, 0, () => 1033);
   def('SetLocale', 0, 1, () => 1033);
   def('CreateObject', 1, 2, ([progId]) => compiler.host.createObject(str(progId)));
-  def('GetObject', 0, 2, ([path, progId]) => compiler.host.getObject(path === undefined ? '' : str(path), progId === undefined ? undefined : str(progId)));
+  def('GetObject', 0, 2, ([path, progId]) =>
+    getObject(path === undefined ? undefined : str(path), progId === undefined ? undefined : str(progId), (id) => compiler.host.createObject(id)),
+  );
   def('Err', 0, 0, () => machine.err);
   return fns;
 }

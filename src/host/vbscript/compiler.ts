@@ -43,7 +43,6 @@ type Eval = (f: Frame) => Value;
 export interface VbsHost {
   createRegExp(): Value;
   createObject(progId: string): SyncDispatch;
-  getObject(path: string, progId: string | undefined): SyncDispatch;
 }
 type Run = (f: Frame) => Completion;
 type ArgsEval = (f: Frame) => Ref[];
@@ -897,9 +896,6 @@ export class Compiler {
     },
     createObject: (progId) => {
       throw vbsError(E.CANNOT_CREATE, progId);
-    },
-    getObject: (path) => {
-      throw vbsError(432, path);
     },
   };
 }
