@@ -747,3 +747,23 @@ export function builtinConstants(): ReadonlyMap<string, Value> {
   return new Map(entries.map(([name, value]) => [name.toLowerCase(), value]));
 }
 
+
+/**
+ * The Mid statement's new value for its variable: `text` (or its first `length` characters) over
+ * the characters from `start`, the variable's length unchanged.
+ */
+export function midReplace(current: Value, start: Value, length: Value, text: Value): string {
+  try {
+    if ([current, start, length, text].some((v) => v !== undefined && scalar(v) === null)) throw vbsError(E.INVALID_NULL);
+    const target = str(current);
+    const from = long(start);
+    if (from < 1 || from > target.length) invalid();
+    const count = optionalLong(length, Number.MAX_SAFE_INTEGER);
+    if (count < 0) invalid();
+    const replacement = str(text).slice(0, Math.min(count, target.length - from + 1));
+    return target.slice(0, from - 1) + replacement + target.slice(from - 1 + replacement.length);
+  } catch (error) {
+    if (error instanceof VbsError && error.suffix === undefined) error.suffix = 'Mid';
+    throw error;
+  }
+}

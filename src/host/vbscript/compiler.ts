@@ -5,7 +5,7 @@
  */
 import { DISPID_NEWENUM, isVariantEnumerator, type SyncDispatch } from '../../automation/dispatch/contract';
 import type { ClassDef, Expr, ProcDef, Program, Stmt } from './ast';
-import { builtinFunctions, type Builtin } from './builtins';
+import { builtinFunctions, midReplace, type Builtin } from './builtins';
 import { asVbsError, E, VbsCompileError, VbsError, vbsError } from './errors';
 import { QuitSignal } from '../script-lifetime';
 import { parse, parseExpression } from './parser';
@@ -149,6 +149,11 @@ export class Compiler {
         return this.#assignment(s.target, s.value, s.set, scope);
       case 'call':
         return this.#callStatement(s.target, s.args, scope);
+      case 'mid': {
+        const [current, start, text] = [this.expr(s.target, scope), this.expr(s.start, scope), this.expr(s.value, scope)];
+        const length = s.length && this.expr(s.length, scope);
+        return this.#assignment(s.target, s.value, false, scope, (f) => midReplace(current(f), start(f), length?.(f), text(f)));
+      }
       case 'dim':
         return this.#dim(s.items, scope);
       case 'redim':
@@ -384,8 +389,7 @@ export class Compiler {
     };
   }
 
-  #assignment(target: Expr, valueExpr: Expr, set: boolean, scope: Scope): Run {
-    const value = this.expr(valueExpr, scope);
+  #assignment(target: Expr, valueExpr: Expr, set: boolean, scope: Scope, value: Eval = this.expr(valueExpr, scope)): Run {
     const display = displayOf(target);
     const prepare = set
       ? (v: Value): Value => {
