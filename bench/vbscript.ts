@@ -91,7 +91,7 @@ function vbscriptRun(source: string, options: SyncDispatch, expected: string): O
   };
   return async () => {
     const engine = new VbsEngine({
-      host: { createRegExp: () => fail('no RegExp'), createObject: () => fail('no objects'), getObject: () => fail('no objects') },
+      host: { createRegExp: () => fail('no RegExp'), createObject: () => fail('no objects') },
       namedItems: { options, sink },
     });
     const error = engine.run(`${source}\nsink.Put s`);

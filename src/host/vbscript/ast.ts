@@ -27,6 +27,8 @@ export type CaseTest = { readonly k: 'value'; readonly value: Expr } | { readonl
 export type Stmt = { readonly pos: SourcePosition } & (
   | { readonly k: 'assign'; readonly target: Expr; readonly value: Expr; readonly set: boolean }
   | { readonly k: 'call'; readonly target: Expr; readonly args: readonly Expr[] }
+  /** `Mid(target, start[, length]) = value`: replaces characters of the variable in place. */
+  | { readonly k: 'mid'; readonly target: Expr; readonly start: Expr; readonly length: Expr | undefined; readonly value: Expr }
   | { readonly k: 'dim'; readonly items: readonly DimItem[] }
   | { readonly k: 'redim'; readonly preserve: boolean; readonly items: readonly { readonly target: Expr; readonly bounds: readonly Expr[] }[] }
   | { readonly k: 'erase'; readonly target: Expr }

@@ -6,6 +6,7 @@ import { roundHalfEven } from '../../automation/dispatch/variant-number';
 import type { Compiler } from './compiler';
 import { combine, dateParts, formatGeneralDate, formatLongDate, formatLongTime, formatShortDate, formatShortTime, fromJsDate, MONTH_NAMES, parseDate, serialDay, serialTime, timeOf, WEEKDAY_NAMES } from './dates';
 import { E, VbsError, vbsError } from './errors';
+import { getObject } from './get-object';
 import { MISSING, VbsInstance, type Frame, type Ref } from './runtime';
 import {
   checkDate,
@@ -649,7 +650,9 @@ export function builtinFunctions(compiler: Compiler): ReadonlyMap<string, Builti
   def('GetLocale', 0, 0, () => 1033);
   def('SetLocale', 0, 1, () => 1033);
   def('CreateObject', 1, 2, ([progId]) => compiler.host.createObject(str(progId)));
-  def('GetObject', 0, 2, ([path, progId]) => compiler.host.getObject(path === undefined ? '' : str(path), progId === undefined ? undefined : str(progId)));
+  def('GetObject', 0, 2, ([path, progId]) =>
+    getObject(path === undefined ? undefined : str(path), progId === undefined ? undefined : str(progId), (id) => compiler.host.createObject(id)),
+  );
   def('Err', 0, 0, () => machine.err);
   return fns;
 }
@@ -744,3 +747,23 @@ export function builtinConstants(): ReadonlyMap<string, Value> {
   return new Map(entries.map(([name, value]) => [name.toLowerCase(), value]));
 }
 
+
+/**
+ * The Mid statement's new value for its variable: `text` (or its first `length` characters) over
+ * the characters from `start`, the variable's length unchanged.
+ */
+export function midReplace(current: Value, start: Value, length: Value, text: Value): string {
+  try {
+    if ([current, start, length, text].some((v) => v !== undefined && scalar(v) === null)) throw vbsError(E.INVALID_NULL);
+    const target = str(current);
+    const from = long(start);
+    if (from < 1 || from > target.length) invalid();
+    const count = optionalLong(length, Number.MAX_SAFE_INTEGER);
+    if (count < 0) invalid();
+    const replacement = str(text).slice(0, Math.min(count, target.length - from + 1));
+    return target.slice(0, from - 1) + replacement + target.slice(from - 1 + replacement.length);
+  } catch (error) {
+    if (error instanceof VbsError && error.suffix === undefined) error.suffix = 'Mid';
+    throw error;
+  }
+}

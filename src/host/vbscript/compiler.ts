@@ -5,7 +5,7 @@
  */
 import { DISPID_NEWENUM, isVariantEnumerator, type SyncDispatch } from '../../automation/dispatch/contract';
 import type { ClassDef, Expr, ProcDef, Program, Stmt } from './ast';
-import { builtinFunctions, type Builtin } from './builtins';
+import { builtinFunctions, midReplace, type Builtin } from './builtins';
 import { asVbsError, E, VbsCompileError, VbsError, vbsError } from './errors';
 import { QuitSignal } from '../script-lifetime';
 import { parse, parseExpression } from './parser';
@@ -43,7 +43,6 @@ type Eval = (f: Frame) => Value;
 export interface VbsHost {
   createRegExp(): Value;
   createObject(progId: string): SyncDispatch;
-  getObject(path: string, progId: string | undefined): SyncDispatch;
 }
 type Run = (f: Frame) => Completion;
 type ArgsEval = (f: Frame) => Ref[];
@@ -150,6 +149,11 @@ export class Compiler {
         return this.#assignment(s.target, s.value, s.set, scope);
       case 'call':
         return this.#callStatement(s.target, s.args, scope);
+      case 'mid': {
+        const [current, start, text] = [this.expr(s.target, scope), this.expr(s.start, scope), this.expr(s.value, scope)];
+        const length = s.length && this.expr(s.length, scope);
+        return this.#assignment(s.target, s.value, false, scope, (f) => midReplace(current(f), start(f), length?.(f), text(f)));
+      }
       case 'dim':
         return this.#dim(s.items, scope);
       case 'redim':
@@ -273,15 +277,38 @@ export class Compiler {
     };
   }
 
+  /**
+   * An error raised by a condition (If, ElseIf, Select Case, a Do/While test): under On Error
+   * Resume Next it is recorded in Err and the script resumes at the next statement, the first of
+   * the block the condition guards (vbscript.md §3.2); otherwise it goes on up.
+   */
+  #resumeInto(thrown: unknown, f: Frame): void {
+    if (thrown instanceof QuitSignal || !f.resumeNext) throw thrown;
+    this.machine.err.set(asVbsError(thrown));
+  }
+
+  /** Whether a condition lets the script into its block (`until`: when false), an error under On Error Resume Next letting it in (#resumeInto). */
+  #condition(expr: Expr, scope: Scope, until = false): (f: Frame) => boolean {
+    const cond = this.expr(expr, scope);
+    return (f) => {
+      try {
+        return truthy(cond(f)) !== until;
+      } catch (thrown) {
+        this.#resumeInto(thrown, f);
+        return true;
+      }
+    };
+  }
+
   #if(s: Extract<Stmt, { k: 'if' }>, scope: Scope): Run {
-    const branches = s.branches.map((b) => ({ cond: this.expr(b.cond, scope), body: this.block(b.body, scope) }));
+    const branches = s.branches.map((b) => ({ holds: this.#condition(b.cond, scope), body: this.block(b.body, scope) }));
     const otherwise = s.otherwise ? this.block(s.otherwise, scope) : undefined;
     if (branches.length === 1) {
-      const [{ cond, body }] = branches;
-      return (f) => (truthy(cond(f)) ? body(f) : otherwise ? otherwise(f) : NORMAL);
+      const [{ holds, body }] = branches;
+      return (f) => (holds(f) ? body(f) : otherwise ? otherwise(f) : NORMAL);
     }
     return (f) => {
-      for (const branch of branches) if (truthy(branch.cond(f))) return branch.body(f);
+      for (const branch of branches) if (branch.holds(f)) return branch.body(f);
       return otherwise ? otherwise(f) : NORMAL;
     };
   }
@@ -314,9 +341,25 @@ export class Compiler {
       body: this.block(c.body, scope),
     }));
     const otherwise = s.otherwise ? this.block(s.otherwise, scope) : undefined;
+    const meets = (test: (x: Value, f: Frame) => boolean, x: Value, f: Frame): boolean => {
+      try {
+        return test(x, f);
+      } catch (thrown) {
+        this.#resumeInto(thrown, f);
+        return true;
+      }
+    };
     return (f) => {
-      const x = subject(f);
-      for (const c of cases) if (c.tests.some((t) => t(x, f))) return c.body(f);
+      let x: Value;
+      try {
+        x = subject(f);
+      } catch (thrown) {
+        // The next statement after `Select Case` is the first Case's (or Case Else's) first.
+        this.#resumeInto(thrown, f);
+        const first = cases.length > 0 ? cases[0].body : otherwise;
+        return first ? first(f) : NORMAL;
+      }
+      for (const c of cases) if (c.tests.some((t) => meets(t, x, f))) return c.body(f);
       return otherwise ? otherwise(f) : NORMAL;
     };
   }
@@ -372,11 +415,14 @@ export class Compiler {
     const cond = s.cond ? this.expr(s.cond, scope) : () => true;
     const until = s.until;
     const holds = (f: Frame): boolean => truthy(cond(f)) !== until;
+    // A failing test at the top (Do While/Until, While) resumes into the body; at the bottom
+    // (Loop While/Until) the next statement is the one after the loop.
+    const enters = s.cond ? this.#condition(s.cond, scope, until) : () => true;
     const pre = s.test === 'pre';
     const post = s.test === 'post';
     return (f) => {
       for (;;) {
-        if (pre && !holds(f)) return NORMAL;
+        if (pre && !enters(f)) return NORMAL;
         const completion = body(f);
         if (completion === EXIT_DO) return NORMAL;
         if (completion !== NORMAL) return completion;
@@ -385,8 +431,7 @@ export class Compiler {
     };
   }
 
-  #assignment(target: Expr, valueExpr: Expr, set: boolean, scope: Scope): Run {
-    const value = this.expr(valueExpr, scope);
+  #assignment(target: Expr, valueExpr: Expr, set: boolean, scope: Scope, value: Eval = this.expr(valueExpr, scope)): Run {
     const display = displayOf(target);
     const prepare = set
       ? (v: Value): Value => {
@@ -897,9 +942,6 @@ export class Compiler {
     },
     createObject: (progId) => {
       throw vbsError(E.CANNOT_CREATE, progId);
-    },
-    getObject: (path) => {
-      throw vbsError(432, path);
     },
   };
 }

@@ -236,7 +236,13 @@ class Parser {
   /** An assignment or a Sub call: `x = 1`, `obj.P(1) = 2`, `Foo a, b`, `Foo (a)`, `obj.M`. */
   #simpleStatement(pos: SourcePosition): Stmt {
     const target = this.#postfix(true);
-    if (this.#acceptOp('=')) return { k: 'assign', target, value: this.#expression(), set: false, pos };
+    if (this.#acceptOp('=')) {
+      if (isMidStatement(target)) {
+        const [variable, start, length] = target.args;
+        return { k: 'mid', target: variable, start, length, value: this.#expression(), pos };
+      }
+      return { k: 'assign', target, value: this.#expression(), set: false, pos };
+    }
     if (this.#atStatementEnd()) {
       if (target.k === 'call') {
         if (target.args.length > 1) this.#fail(1044);
@@ -836,4 +842,16 @@ class Parser {
     }
     return false;
   }
+}
+
+/** `Mid(variable, start[, length])` on the left of `=`: the Mid statement, not an assignment to a call. */
+function isMidStatement(target: Expr): target is Extract<Expr, { k: 'call' }> {
+  return (
+    target.k === 'call' &&
+    target.target.k === 'name' &&
+    target.target.key === 'mid' &&
+    target.args.length >= 2 &&
+    target.args.length <= 3 &&
+    target.args.every((arg) => arg.k !== 'missing')
+  );
 }

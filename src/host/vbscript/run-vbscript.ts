@@ -28,9 +28,6 @@ export function runVbscript(source: string, environment: WScriptEnvironment, con
           throw vbsError(E.CANNOT_CREATE, progId);
         }
       },
-      getObject: (path) => {
-        throw vbsError(E.CANNOT_CREATE, path);
-      },
     },
     namedItems: { WScript: wscript, WSH: wscript },
   });

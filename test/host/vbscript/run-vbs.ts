@@ -37,9 +37,6 @@ export function runVbs(source: string): VbsRun {
     host: {
       createRegExp: () => createRegExp({}),
       createObject: (progId) => createHostObject(progId, {}) ?? (() => { throw vbsError(E.CANNOT_CREATE, progId); })(),
-      getObject: (path) => {
-        throw vbsError(E.CANNOT_CREATE, path);
-      },
     },
     namedItems: { WScript: echoObject(lines) },
   });
