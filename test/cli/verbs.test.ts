@@ -218,7 +218,7 @@ describe('authentication and transports', () => {
     }
   });
 
-  it('a wrong password or an unknown user: access denied, the server offered Basic, so the credentials were refused', async () => {
+  it('a wrong password or an unknown user (Basic, NTLM): access denied, the server offered our scheme, so the credentials were refused', async () => {
     for (const who of [[`-u:${USER}`, '-p:wrong'], ['-u:nobody', `-p:${PASSWORD}`]]) {
       const run = await wsman(['id', `-r:${endpoint.url}`, ...who, '-a:basic', '-un']);
       expect(run.code).toBe(1);
@@ -226,6 +226,10 @@ describe('authentication and transports', () => {
       expect(run.stderr).toContain('Hint: the server refused the credentials (Windows does not say whether the user name or the password is wrong).');
       expect(run.stderr).not.toContain('does not accept');
     }
+    // NTLM under Negotiate: the server answers the AUTHENTICATE with a bare Negotiate offer.
+    const ntlm = await wsman(['id', `-r:${endpoint.url}`, `-u:${USER}`, '-p:wrong', '-a:negotiate']);
+    expect(ntlm.code).toBe(1);
+    expect(ntlm.stderr).toContain('Hint: the server refused the credentials');
   });
 
   it('Basic over HTTP to a host without AllowUnencrypted: access denied, the mechanism refused, with what it offers', async () => {
