@@ -4,8 +4,31 @@
  * Basic over HTTP without -unencrypted, a host that does not answer.
  */
 import { join } from 'node:path';
+import { AuthenticationRefused } from '../core/errors/authentication-refused';
 import { certificateStoreDirectory } from '../core/transport/certificate-store';
 import type { ComCallFailed } from './commands/com-call';
+
+const E_ACCESSDENIED = 0x80070005;
+
+/** The -a: value for each auth-scheme a server may offer that this CLI speaks. */
+const AUTH_SWITCH: Readonly<Record<string, string>> = { basic: 'basic', negotiate: 'negotiate', kerberos: 'kerberos' };
+
+/** What a 401 said where the server said it: our mechanism not offered, or our credentials refused. */
+function accessDeniedHint(refusal: AuthenticationRefused): string[] {
+  if (!refusal.mechanismRefused) {
+    return ['Hint: the server refused the credentials (Windows does not say whether the user name or the password is wrong).'];
+  }
+  const offered = refusal.offered.length > 0 ? refusal.offered.join(', ') : 'nothing';
+  const choices = [...new Set(refusal.offered.map((scheme) => AUTH_SWITCH[scheme.toLowerCase()]).filter((choice) => choice !== undefined))];
+  const lines = [
+    `Hint: the server does not accept ${refusal.scheme} here; it offers: ${offered}.` +
+      (choices.length > 0 ? ` Choose one with ${choices.map((choice) => `-a:${choice}`).join(' or ')}.` : ''),
+  ];
+  if (refusal.scheme.toLowerCase() === 'basic' && !refusal.secure) {
+    lines.push('Basic over plain HTTP needs AllowUnencrypted on the server as well as -unencrypted here; over HTTPS (-usessl) it needs neither.');
+  }
+  return lines;
+}
 
 const HINTS: Readonly<Record<number, () => string[]>> = {
   // ERROR_WINHTTP_SECURE_INVALID_CA
@@ -27,5 +50,7 @@ const HINTS: Readonly<Record<number, () => string[]>> = {
 };
 
 export function explainFailure(failed: ComCallFailed): string[] {
+  const cause = failed.failure.error.cause;
+  if (failed.hr >>> 0 === E_ACCESSDENIED && cause instanceof AuthenticationRefused) return accessDeniedHint(cause);
   return HINTS[failed.hr >>> 0]?.() ?? [];
 }

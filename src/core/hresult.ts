@@ -56,6 +56,8 @@ export interface ComErrorInfo {
   readonly source: string;
   /** WSManFault XML, as the failing object's Error property returns it; '' when there is none. */
   readonly faultXml: string;
+  /** The library error's typed cause when it has one (e.g. AuthenticationRefused): what the HRESULT does not say. */
+  readonly cause?: unknown;
 }
 
 export interface ComSuccess<T> {

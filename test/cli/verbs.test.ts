@@ -218,11 +218,33 @@ describe('authentication and transports', () => {
     }
   });
 
-  it('a wrong password is access denied, with what to check', async () => {
-    const run = await wsman(['id', `-r:${endpoint.url}`, `-u:${USER}`, '-p:wrong', '-a:basic', '-un']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Error number:  -2147024891 0x80070005');
-    expect(run.stderr).toMatch(/Hint: the server refused the credentials/);
+  it('a wrong password or an unknown user (Basic, NTLM): access denied, the server offered our scheme, so the credentials were refused', async () => {
+    for (const who of [[`-u:${USER}`, '-p:wrong'], ['-u:nobody', `-p:${PASSWORD}`]]) {
+      const run = await wsman(['id', `-r:${endpoint.url}`, ...who, '-a:basic', '-un']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Error number:  -2147024891 0x80070005\nAccess is denied.');
+      expect(run.stderr).toContain('Hint: the server refused the credentials (Windows does not say whether the user name or the password is wrong).');
+      expect(run.stderr).not.toContain('does not accept');
+    }
+    // NTLM under Negotiate: the server answers the AUTHENTICATE with a bare Negotiate offer.
+    const ntlm = await wsman(['id', `-r:${endpoint.url}`, `-u:${USER}`, '-p:wrong', '-a:negotiate']);
+    expect(ntlm.code).toBe(1);
+    expect(ntlm.stderr).toContain('Hint: the server refused the credentials');
+  });
+
+  it('Basic over HTTP to a host without AllowUnencrypted: access denied, the mechanism refused, with what it offers', async () => {
+    const strict = await startCliEndpoint({ allowUnencrypted: false });
+    try {
+      const run = await wsman(['id', `-r:${strict.url}`, `-u:${USER}`, `-p:${PASSWORD}`, '-a:basic', '-un']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Error number:  -2147024891 0x80070005\nAccess is denied.');
+      expect(run.stderr).toContain('Hint: the server does not accept Basic here; it offers: Negotiate. Choose one with -a:negotiate.');
+      expect(run.stderr).toMatch(/-unencrypted.*-usessl/);
+      expect(run.stderr).not.toContain('refused the credentials');
+      expect(run.stderr).not.toContain(PASSWORD);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('-timeout, -encoding:utf-16 and -options reach the session and the locator', async () => {

@@ -11,6 +11,9 @@ import { WSManSessionFlags as F } from '../../src/automation/flags';
 import type { Session } from '../../src/automation/session';
 import type { ConnectionOptions } from '../../src/automation/connection-options';
 import { NS } from '../../src/core/protocol/namespaces';
+import { AuthenticationRefused } from '../../src/core/errors/authentication-refused';
+import { wsmanError } from '../../src/core/errors/wsman-error';
+import { offeredSchemes } from '../../src/core/transport/www-authenticate';
 
 const BASIC_HTTP = F.WSManFlagUseBasic | F.WSManFlagCredUsernamePassword | F.WSManFlagNoEncryption;
 const USER = 'alice';
@@ -220,6 +223,37 @@ describe('replies the session must refuse', () => {
     expect(result.error?.name).toBe(name);
     // No redirect is followed and Basic has nothing more to offer after a 401.
     expect(requests).toBe(1);
+  });
+});
+
+describe('a 401 keeps what the server offered as the cause of E_ACCESSDENIED', () => {
+  async function refusedWith(offers: string[]): Promise<Awaited<ReturnType<Session['Get']>>> {
+    const server = await fakeServer((_request, response) => {
+      response.setHeader('WWW-Authenticate', offers);
+      respond(response, 401, undefined, '');
+    });
+    return openSession(server.url).session.Get('winrm/config');
+  }
+
+  it('Basic not offered: the mechanism is refused; HRESULT, name and message stay those of Windows', async () => {
+    const result = await refusedWith(['Negotiate', 'Kerberos']);
+    expect(result.hr).toBe(0x80070005);
+    expect(result.error).toMatchObject({ name: 'E_ACCESSDENIED', description: wsmanError('E_ACCESSDENIED').message });
+    expect(result.error?.description).not.toMatch(/Negotiate|Kerberos/);
+    const cause = result.error?.cause;
+    expect(cause).toBeInstanceOf(AuthenticationRefused);
+    expect(cause).toMatchObject({ scheme: 'Basic', offered: ['Negotiate', 'Kerberos'], secure: false, mechanismRefused: true });
+  });
+
+  it('Basic offered and still a 401: the credentials are refused', async () => {
+    const result = await refusedWith(['Negotiate', 'Basic realm="WSMAN"']);
+    expect(result.error?.name).toBe('E_ACCESSDENIED');
+    expect(result.error?.cause).toMatchObject({ scheme: 'Basic', offered: ['Negotiate', 'Basic'], mechanismRefused: false });
+  });
+
+  it('reads the schemes of comma-joined values, token68 and quoted commas included', () => {
+    expect(offeredSchemes(['Negotiate TlRMTVNTUAACAAAA==, Basic realm="a, b", charset = "UTF-8"', 'Kerberos'])).toEqual(['Negotiate', 'Basic', 'Kerberos']);
+    expect(offeredSchemes([])).toEqual([]);
   });
 });
 

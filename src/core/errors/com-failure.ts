@@ -10,7 +10,7 @@ export function toComFailure(error: unknown, source: string, machine: string = h
   return {
     hr: toUnsigned(known.hresult),
     value: undefined,
-    error: { name: known.code, description: known.message, source, faultXml },
+    error: { name: known.code, description: known.message, source, faultXml, ...(known.cause !== undefined ? { cause: known.cause } : {}) },
   };
 }
 

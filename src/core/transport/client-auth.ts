@@ -16,6 +16,8 @@ export interface ConnectionFacts {
 }
 
 export interface ClientAuthProvider {
+  /** The auth-scheme the Authorization header names (Basic, Negotiate, Kerberos); none for certificates and no authentication. */
+  readonly scheme?: string;
   /**
    * Connection-bound schemes authenticate the TCP connection, not each request: after the
    * handshake requests carry no Authorization, and a new connection needs a new handshake.
@@ -47,7 +49,7 @@ export interface ClientAuthProvider {
 /** Basic: the credentials on every request, pre-emptively, like the Windows client. */
 export function basicAuth(userName: string, password: string): ClientAuthProvider {
   const token = `Basic ${Buffer.from(`${userName}:${password}`, 'utf8').toString('base64')}`;
-  return { connectionBound: false, initialToken: () => token, handleChallenge: () => undefined };
+  return { scheme: 'Basic', connectionBound: false, initialToken: () => token, handleChallenge: () => undefined };
 }
 
 /** Client certificate: the TLS handshake proves the identity; the header names the profile. */
@@ -77,6 +79,7 @@ function negotiateToken(challenges: readonly string[]): Buffer | undefined {
  * certificate the connection presented, as the Windows client sends them.
  */
 export class NegotiateAuth implements ClientAuthProvider {
+  readonly scheme = NEGOTIATE;
   readonly connectionBound = true;
   private context: NegotiateClient | undefined;
 

@@ -97,6 +97,7 @@ abstract class KerberosContextAuth implements ClientAuthProvider {
 
 /** `Authorization: Kerberos` (WSManFlagUseKerberos): Kerberos or nothing. */
 export class KerberosAuth extends KerberosContextAuth {
+  readonly scheme = 'Kerberos';
   protected readonly protocol = KERBEROS_ENCRYPTED_PROTOCOL;
   private credentials: KerberosCredentials | undefined;
 
@@ -152,6 +153,7 @@ export interface NegotiateKerberosOptions extends KerberosAuthOptions {
  * NegotiateAuth (NTLM).
  */
 export class NegotiateKerberosAuth extends KerberosContextAuth {
+  readonly scheme = 'Negotiate';
   protected readonly protocol = SPNEGO_ENCRYPTED_PROTOCOL;
   private credentials: KerberosCredentials | undefined;
   private ntlm: NegotiateAuth | undefined;

@@ -3,11 +3,13 @@
  * chose, the authentication legs, and every HTTP outcome turned into the Windows error code.
  * A 200 or 500 with a SOAP body is handed up as text; the session engine reads it.
  */
+import { AuthenticationRefused } from '../errors/authentication-refused';
 import { WSManError, wsmanError } from '../errors/wsman-error';
 import type { ClientAuthProvider } from './client-auth';
 import { decodeBody, encodeBody, type BodyCharset } from './body-encoding';
 import { HttpExchange, type HttpConnection, type HttpResponse, type TlsSettings } from './http-exchange';
 import { cannotDecrypt, isEncryptedContentType, type EncryptedCharset } from './message-encryption';
+import { offeredSchemes } from './www-authenticate';
 
 export const USER_AGENT = 'Microsoft WinRM Client';
 
@@ -89,7 +91,7 @@ export class WSManTransport {
       const response = await this.post(payload, this.plainType(), token, options);
       if (response.status !== 401) return this.interpretPlain(response);
       token = auth.handleChallenge(challengesOf(response), response.connection);
-      if (token === undefined) throw wsmanError('E_ACCESSDENIED');
+      if (token === undefined) throw this.accessDenied(response);
     }
   }
 
@@ -122,7 +124,7 @@ export class WSManTransport {
     let response = await this.post(EMPTY, this.plainType(), auth.initialToken(), options);
     while (response.status === 401) {
       const token = auth.handleChallenge(challengesOf(response), response.connection);
-      if (token === undefined) throw wsmanError('E_ACCESSDENIED');
+      if (token === undefined) throw this.accessDenied(response);
       response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType(), token, options);
     }
     if (!auth.complete) {
@@ -136,6 +138,17 @@ export class WSManTransport {
     auth.handleAccepted?.(challengesOf(response));
     this.authenticated = response.connection;
     return this.accept(response);
+  }
+
+  /**
+   * A 401 that ends the exchange: E_ACCESSDENIED as Windows reports it, with the schemes the server
+   * offered as its cause, so that a caller can tell a refused mechanism from refused credentials.
+   */
+  private accessDenied(response: HttpResponse): WSManError {
+    const scheme = this.settings.auth.scheme;
+    if (scheme === undefined) return wsmanError('E_ACCESSDENIED');
+    const secure = new URL(this.settings.url).protocol === 'https:';
+    return wsmanError('E_ACCESSDENIED', { cause: new AuthenticationRefused(scheme, offeredSchemes(challengesOf(response)), secure) });
   }
 
   /** The message as the session sends it: sealed when encrypting. */
