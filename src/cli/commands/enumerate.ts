@@ -3,6 +3,7 @@
  * items printed as they are read (xml and pretty inside `<wsman:Results>`, json one line per
  * item), progress on stderr when it is a terminal.
  */
+import { escapeXmlAttribute, escapeXmlText } from '../../core/errors/fault-xml';
 import { DIALECT } from '../../core/protocol/namespaces';
 import { reformat } from '../format/output-format';
 import { writeLine } from '../io';
@@ -15,10 +16,6 @@ import type { Operation, OperationContext } from './operation';
 const WIN32_TIMEOUT = 0x800705b4;
 const RESULTS_OPEN = '<wsman:Results xmlns:wsman="http://schemas.dmtf.org/wbem/wsman/1/wsman/results">';
 const RESULTS_CLOSE = '</wsman:Results>';
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 export interface EnumerationArguments {
   readonly filter: string;
@@ -40,7 +37,7 @@ export function enumerationArguments({ wsman, switches }: Pick<OperationContext,
   if (dialect.toLowerCase() === DIALECT.selector.toLowerCase()) {
     const pairs = parseParameterHash(filter);
     filter = `<wsman:SelectorSet xmlns:wsman='http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd'>${[...pairs]
-      .map(([name, value]) => `<wsman:Selector Name='${escapeAttribute(name)}'>${escapeAttribute(value ?? '')}</wsman:Selector>`)
+      .map(([name, value]) => `<wsman:Selector Name="${escapeXmlAttribute(name)}">${escapeXmlText(value ?? '')}</wsman:Selector>`)
       .join('')}</wsman:SelectorSet>`;
   }
   if (dialect.toLowerCase() === 'wql') dialect = DIALECT.wql;

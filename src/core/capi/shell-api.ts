@@ -547,9 +547,7 @@ export class DefaultWSManShellApi implements WSManShellApi {
     const NULL_PARAM = 'ERROR_WSMAN_CLIENT_CLOSECOMMAND_NULL_PARAM';
     return this.#start(async, NULL_PARAM, () => {
       if (!commandHandle) throw wsmanError(NULL_PARAM);
-      const command = this.#commands.get(commandHandle);
-      if (!command) throw wsmanError('ERROR_WSMAN_SHELL_INVALID_COMMAND_HANDLE');
-      if (command.closed) throw wsmanError('ERROR_WSMAN_COMMAND_ALREADY_CLOSED');
+      const command = this.#knownCommand(commandHandle);
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_CLOSE_COMMAND_FLAG');
       const { shell } = command;
       this.#closeCommand(command);
@@ -664,9 +662,7 @@ export class DefaultWSManShellApi implements WSManShellApi {
     const NULL_PARAM = 'ERROR_WSMAN_CLIENT_RECONNECTSHELLCOMMAND_NULL_PARAM';
     return this.#start(async, NULL_PARAM, () => {
       if (!commandHandle) throw wsmanError(NULL_PARAM);
-      const command = this.#commands.get(commandHandle);
-      if (!command) throw wsmanError('ERROR_WSMAN_SHELL_INVALID_COMMAND_HANDLE');
-      if (command.closed) throw wsmanError('ERROR_WSMAN_COMMAND_ALREADY_CLOSED');
+      const command = this.#knownCommand(commandHandle);
       this.#require11(command.shell.session);
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_FLAG');
       if (command.connected.open) throw wsmanError('ERROR_WINRS_SHELLCOMMAND_RECONNECT_OPERATION_NOT_VALID');
@@ -818,6 +814,14 @@ export class DefaultWSManShellApi implements WSManShellApi {
     return shell;
   }
 
+  #knownCommand(handle: WSMAN_COMMAND_HANDLE): CommandState {
+    const command = this.#commands.get(handle);
+    if (!command) throw wsmanError('ERROR_WSMAN_SHELL_INVALID_COMMAND_HANDLE');
+    if (command.closed) throw wsmanError('ERROR_WSMAN_COMMAND_ALREADY_CLOSED');
+    return command;
+  }
+
+  /** A command the server has started (it has an id), not closed, of this shell. */
   #usableCommand(handle: WSMAN_COMMAND_HANDLE, shell: ShellState): CommandState {
     const command = this.#commands.get(handle);
     if (!command || !command.commandId) throw wsmanError('ERROR_WSMAN_SHELL_INVALID_COMMAND_HANDLE');
