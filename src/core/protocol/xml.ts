@@ -34,6 +34,13 @@ export interface XmlElement {
   /** Every prefix binding in scope at this element, its own declarations included. */
   readonly scope: NamespaceScope;
   readonly children: readonly XmlNode[];
+  /**
+   * Set by the wire reader (wire-reader.ts): the document the element was read from, and where in
+   * it the element's text starts and ends (`source.slice(sourceStart, sourceEnd)` is that text).
+   */
+  readonly source?: string;
+  readonly sourceStart?: number;
+  readonly sourceEnd?: number;
 }
 
 export type XmlNode = XmlElement | XmlText;
@@ -101,7 +108,7 @@ type RawNode = Record<string, unknown>;
 
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function decodeReferences(text: string): string {
+export function decodeReferences(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&([^;&]*);?/g, (whole, name: string) => {
     if (!whole.endsWith(';')) throw new XmlSyntaxError(`unterminated reference "${whole.slice(0, 20)}"`);
@@ -118,14 +125,14 @@ function decodeReferences(text: string): string {
   });
 }
 
-function splitName(qualifiedName: string): { prefix: string; localName: string } {
+export function splitName(qualifiedName: string): { prefix: string; localName: string } {
   const colon = qualifiedName.indexOf(':');
   return colon === -1
     ? { prefix: '', localName: qualifiedName }
     : { prefix: qualifiedName.slice(0, colon), localName: qualifiedName.slice(colon + 1) };
 }
 
-function resolvePrefix(prefix: string, scope: NamespaceScope, what: string): string {
+export function resolvePrefix(prefix: string, scope: NamespaceScope, what: string): string {
   if (prefix === 'xml') return NS.xml;
   const uri = scope.get(prefix);
   if (uri === undefined) {
@@ -182,8 +189,9 @@ function textOf(raw: RawNode, texts: readonly string[] = []): string | undefined
   return undefined;
 }
 
-const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map();
-const NO_NODES: readonly never[] = Object.freeze([]);
+/** Shared by every element without declarations, attributes or children (most of a large document). */
+export const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map();
+export const NO_NODES: readonly never[] = Object.freeze([]);
 
 function elementName(raw: RawNode): string {
   for (const key in raw) if (key !== ':@') return key;
@@ -347,11 +355,8 @@ function writeElement(element: XmlElement, extraDeclarations: ReadonlyMap<string
   out.push('</', name, '>');
 }
 
-/**
- * The element as standalone XML text: namespace bindings it inherits and uses are declared on it,
- * so the text parses the same on its own (how an item or resource is handed to a script).
- */
-export function serializeXml(element: XmlElement): string {
+/** Declarations for the bindings a subtree inherits and uses (none when it is self-contained). */
+function inheritedDeclarations(element: XmlElement): Map<string, string> {
   const needed = new Set<string>();
   undeclaredPrefixes(element, new Map(), needed);
   const extra = new Map<string, string>();
@@ -359,6 +364,26 @@ export function serializeXml(element: XmlElement): string {
     const uri = element.scope.get(prefix);
     if (uri !== undefined) extra.set(prefix, uri);
   }
+  return extra;
+}
+
+/**
+ * The element as standalone XML text: namespace bindings it inherits and uses are declared on it,
+ * so the text parses the same on its own (how an item or resource is handed to a script).
+ */
+export function serializeXml(element: XmlElement): string {
+  const out: string[] = [];
+  writeElement(element, inheritedDeclarations(element), out);
+  return out.join('');
+}
+
+/**
+ * The element as standalone XML text without writing it again where it can be helped: its exact
+ * source text when the wire reader kept it and it declares every binding it uses, else serializeXml.
+ */
+export function standaloneXml(element: XmlElement): string {
+  const extra = inheritedDeclarations(element);
+  if (extra.size === 0 && element.source !== undefined) return element.source.slice(element.sourceStart, element.sourceEnd);
   const out: string[] = [];
   writeElement(element, extra, out);
   return out.join('');
