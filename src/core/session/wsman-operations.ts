@@ -12,6 +12,7 @@ import { buildIdentifyEnvelope, buildRequestEnvelope, newMessageId, type Fragmen
 import { hresultOfFault, readFault } from '../protocol/faults';
 import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
+import { readWireXml } from '../protocol/wire-reader';
 import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
 import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
 import { KerberosAuth, negotiateAuth } from '../transport/kerberos-client-auth';
@@ -198,7 +199,7 @@ export class WSManOperations {
     // An HTTP 500 that does not carry a SOAP fault is a plain server error (wire.md §6.2).
     let root: XmlElement;
     try {
-      root = parseXml(text);
+      root = readWireXml(text);
     } catch (error) {
       if (!(error instanceof XmlSyntaxError)) throw error;
       throw wsmanError(status === 500 ? 'ERROR_WSMAN_HTTP_STATUS_SERVER_ERROR' : 'ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE', { cause: error });

@@ -9,7 +9,8 @@ import { buildIdentifyResponseEnvelope, buildResponseEnvelope } from '../../core
 import { buildFaultEnvelope } from '../../core/protocol/faults';
 import { readSoapMessage, type SoapMessage } from '../../core/protocol/message';
 import { ACTION, DIALECT, NS, type NamespaceKey } from '../../core/protocol/namespaces';
-import { attribute, child, childElements, parseXml, textContent, XmlSyntaxError, type XmlElement } from '../../core/protocol/xml';
+import { readWireXml } from '../../core/protocol/wire-reader';
+import { attribute, child, childElements, textContent, XmlSyntaxError, type XmlElement } from '../../core/protocol/xml';
 import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
 import { identifyResponseXml } from '../resources/identify';
@@ -63,7 +64,7 @@ export class WSManService {
   async handle(text: string, caller: CallerContext): Promise<ServiceReply> {
     let message: SoapMessage;
     try {
-      message = readSoapMessage(parseXml(text));
+      message = readSoapMessage(readWireXml(text));
     } catch (error) {
       if (error instanceof XmlSyntaxError) return { status: 400 };
       return this.fault(error, '', undefined);
