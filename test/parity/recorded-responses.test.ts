@@ -220,8 +220,9 @@ describeWithSharedFixtures('recorded Windows responses through the COM Session',
       expect(result.hr).toBe(0x8033801a);
       expect(result.error?.description).toBe('The specified class does not exist in the given namespace.');
       const errorXml = session.get_Error().value!;
-      expect(errorXml).toContain('Code="2150858778" Machine=""');
-      expect(errorXml).toContain('provider="WMIv1 plugin for Windows Remote Management "');
+      // The recorded text itself, single quotes and all.
+      expect(errorXml).toContain("Code='2150858778' Machine=''");
+      expect(errorXml).toContain("provider='WMIv1 plugin for Windows Remote Management '");
       expect(canonicalOf(errorXml)).toEqual(canonical(findChild(findChild(envelopeOf(stub).bodyElements[0], NS.soap, 'Detail'), NS.wsmanFault, 'WSManFault')!));
     });
 
@@ -231,7 +232,8 @@ describeWithSharedFixtures('recorded Windows responses through the COM Session',
       expect(result.hr).toBe(0x8033801a);
       const errorXml = session.get_Error().value!;
       expect(errorXml).toContain('Machine="localhost"');
-      expect(errorXml).toContain('<p:ParameterInfo>Select * from Win32_Processa where name="sshd.exe"</p:ParameterInfo>');
+      // The fault detail is the recorded text itself (self-contained: it declares its own prefixes), escapes as Windows wrote them.
+      expect(errorXml).toContain('<p:ParameterInfo>Select * from Win32_Processa where name=&quot;sshd.exe&quot;</p:ParameterInfo>');
       expect(canonicalOf(errorXml)).toEqual(canonical(findChild(findChild(envelopeOf(stub).bodyElements[0], NS.soap, 'Detail'), NS.wsmanFault, 'WSManFault')!));
     });
 

@@ -8,7 +8,7 @@ import type { WSManError } from '../errors/wsman-error';
 import { errorNamed } from '../errors/error-table';
 import { buildResponseEnvelope } from './envelope';
 import { FAULT_ACTION, FAULT_DETAIL_PREFIX, NS, PREFIX, type NamespaceKey } from './namespaces';
-import { attribute, child, childElements, isNil, resolveQName, serializeXml, textContent, type XmlElement } from './xml';
+import { attribute, child, childElements, isNil, resolveQName, standaloneXml, textContent, type XmlElement } from './xml';
 
 type SoapCode = 'Sender' | 'Receiver' | 'MustUnderstand' | 'VersionMismatch';
 
@@ -284,12 +284,12 @@ export function readFault(fault: XmlElement): ParsedFault {
     const messageElement = child(wsmanFault, NS.wsmanFault, 'Message');
     const text = messageElement ? innermostMessage(messageElement) : '';
     if (text !== '') message = text;
-    faultXml = serializeXml(wsmanFault);
+    faultXml = standaloneXml(wsmanFault);
   } else if (cimError) {
     hresult = cimErrorHResult(cimError);
     const messageElement = child(cimError, cimError.namespace, 'Message');
     if (messageElement && textContent(messageElement).trim() !== '') message = textContent(messageElement).trim();
-    faultXml = serializeXml(cimError);
+    faultXml = standaloneXml(cimError);
   }
   return {
     code: codeValue ? resolveQName(codeValue, textContent(codeValue)).localName : '',

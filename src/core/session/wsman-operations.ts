@@ -13,7 +13,7 @@ import { hresultOfFault, readFault } from '../protocol/faults';
 import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
 import { readWireXml } from '../protocol/wire-reader';
-import { child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
+import { child, childElements, parseXml, standaloneXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
 import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
 import { KerberosAuth, negotiateAuth } from '../transport/kerberos-client-auth';
 import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
@@ -97,7 +97,7 @@ export class WSManOperations {
     });
     const body = firstElement(this.readReply(reply.status, reply.text, undefined));
     if (!body || !isIdentifyResponse(body)) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
-    return serializeXml(body);
+    return standaloneXml(body);
   }
 
   async get(handle: WSMAN_SESSION_HANDLE, target: OperationTarget): Promise<string> {
@@ -114,7 +114,7 @@ export class WSManOperations {
   async create(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, resource: string): Promise<string> {
     const body = await this.send(handle, ACTION.create, target, checkedXml(resource));
     if (!body || body.namespace !== NS.transfer || body.localName !== 'ResourceCreated') throw wsmanError('ERROR_WSMAN_CREATE_RESPONSE_NO_EPR');
-    return serializeXml(body);
+    return standaloneXml(body);
   }
 
   async delete(handle: WSMAN_SESSION_HANDLE, target: OperationTarget): Promise<void> {
@@ -123,7 +123,7 @@ export class WSManOperations {
 
   async invoke(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, parameters: string): Promise<string> {
     const body = await this.send(handle, action, target, checkedXml(parameters));
-    return body ? serializeXml(body) : '';
+    return body ? standaloneXml(body) : '';
   }
 
   async enumerate(handle: WSMAN_SESSION_HANDLE, request: EnumerationRequest): Promise<EnumerationPage> {
@@ -224,9 +224,9 @@ export class WSManOperations {
 
   /** A Get/Put reply: the resource, or the text or element inside w:XmlFragment for fragment transfer. */
   private resourceText(body: XmlElement, target: OperationTarget): string {
-    if (!target.fragment) return serializeXml(body);
+    if (!target.fragment) return standaloneXml(body);
     if (body.namespace !== NS.wsman || body.localName !== 'XmlFragment') throw wsmanError('ERROR_WSMAN_RESPONSE_NO_XML_FRAGMENT_WRAPPER');
-    return serializeXml(body);
+    return standaloneXml(body);
   }
 
   /** The session's SessionId header value, one for all its connections. */
@@ -360,7 +360,7 @@ function checkedXml(xml: string): string {
 function readPage(body: XmlElement | undefined, responseName: string, itemsNamespace: string): EnumerationPage {
   if (!body || body.namespace !== NS.enumeration || body.localName !== responseName) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
   const itemsElement = child(body, itemsNamespace, 'Items') ?? child(body, NS.enumeration, 'Items') ?? child(body, NS.wsman, 'Items');
-  const items = itemsElement ? childElements(itemsElement).map(serializeXml) : [];
+  const items = itemsElement ? childElements(itemsElement).map(standaloneXml) : [];
   const ended = child(body, NS.wsman, 'EndOfSequence') !== undefined || child(body, NS.enumeration, 'EndOfSequence') !== undefined;
   const contextElement = child(body, NS.enumeration, 'EnumerationContext');
   const context = contextElement ? textContent(contextElement).trim() : '';

@@ -11,7 +11,7 @@ import type { OptionEntry } from '../protocol/envelope';
 import { readSelectors } from '../protocol/message';
 import { NS } from '../protocol/namespaces';
 import { WSMAN_CMDSHELL_OPTION_KEEPALIVE } from '../protocol/shell-protocol';
-import { attribute, child, childElements, serializeXml, textContent, type XmlElement } from '../protocol/xml';
+import { attribute, child, childElements, standaloneXml, textContent, type XmlElement } from '../protocol/xml';
 
 
 /** The Receive option every Windows Receive carries (MS-WSMV §3.2.4.1.20; wire.md's example). */
@@ -108,7 +108,7 @@ export function readCreateResponse(body: XmlElement): CreatedShell {
   const selector = readSelectors(parameters ? child(parameters, NS.wsman, 'SelectorSet') : undefined).find((s) => s.name.toLowerCase() === 'shellid');
   if (!selector || selector.value === '') throw wsmanError('ERROR_WSMAN_CREATE_RESPONSE_NO_EPR');
   const shell = child(body, NS.shell, 'Shell');
-  return { shellId: selector.value, shellXml: shell ? serializeXml(shell) : '' };
+  return { shellId: selector.value, shellXml: shell ? standaloneXml(shell) : '' };
 }
 
 export function readCommandResponse(body: XmlElement): string {
@@ -188,5 +188,5 @@ export function readConnectResponse(body: XmlElement): ConnectedShell {
     const names = element ? textContent(element).trim().split(/\s+/).filter(Boolean) : [];
     return names.length ? names : undefined;
   };
-  return { xml: response ? serializeXml(response) : '', inputStreams: streams('InputStreams'), outputStreams: streams('OutputStreams') };
+  return { xml: response ? standaloneXml(response) : '', inputStreams: streams('InputStreams'), outputStreams: streams('OutputStreams') };
 }
