@@ -46,14 +46,13 @@ for (let c = 0; c < 128; c++) {
 const FULL_NAME = new RegExp(NAME, 'uy');
 /** Refused as element and attribute names, as parseXml refuses them (names that pollute prototypes where they become keys). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const NAME_CACHE_SIZE = 256;
 const LINE_ENDS = /\r\n?/g;
 const DOCTYPE = /^<!DOCTYPE/i;
 const LATE_XML_DECLARATION = /^<\?xml[\s?]/i;
 
-const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
-const AMP = 0x26;
 const CR = 0x0d;
 
 /** What separates names inside a tag: JavaScript's `\s`, as the gate and fast-xml-parser read it. */
@@ -63,6 +62,11 @@ function isTagSpace(c: number): boolean {
   return (
     c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
   );
+}
+
+/** `xmlns` or `xmlns:…`: a namespace declaration, not an attribute. */
+function isDeclaration(name: QualifiedName): boolean {
+  return name.prefix === '' ? name.qualified === 'xmlns' : name.prefix === 'xmlns';
 }
 
 function isXmlSpace(c: number): boolean {
@@ -79,20 +83,27 @@ class WireReader {
   private readonly openNames: QualifiedName[] = [];
   /** Children of the open elements, each element's after its parent's; copied out exactly sized on close. */
   private readonly childStack: XmlNode[] = [];
+  /** Entries of childStack in use (it is not shrunk, to spare the runtime call). */
+  private children = 0;
   private readonly childStarts: number[] = [];
   private root: XmlElement | undefined;
   private rootSeen = false;
   /** Character data since the last element, CDATA section or processing instruction (comments do not end it). */
   private pendingText = '';
   private pendingReferences = false;
-  /** Where the next `]]>`, `&` and CR at or after the scan position are: -1 none left, -2 not searched yet. */
+  /** Where the next `]]>`, `&`, CR and `<` at or after the scan position are: -1 none left, -2 not searched yet. */
   private nextCdataEnd = -2;
   private nextAmp = -2;
   private nextCr = -2;
-  /** Split names by their text: a document repeats few names many times. */
-  private readonly names = new Map<string, QualifiedName>();
+  private nextLt = -2;
+  /**
+   * Names read lately, by a hash of length, first and last character, each found again by
+   * comparing in place: a document repeats few names many times, and a name is then neither
+   * copied nor split again.
+   */
+  private readonly names: (QualifiedName | undefined)[] = new Array(NAME_CACHE_SIZE);
   // Scratch for the attributes of one start tag.
-  private readonly attributeNames: string[] = [];
+  private readonly attributeNames: QualifiedName[] = [];
   private readonly attributeValues: string[] = [];
   private readonly attributeReferences: boolean[] = [];
 
@@ -126,15 +137,24 @@ class WireReader {
     if (this.nextCdataEnd !== -1 && this.nextCdataEnd < to) fail('"]]>" in character data', from);
     let segment = text.slice(from, to);
     if (this.crBefore(from, to)) segment = segment.replace(LINE_ENDS, '\n');
-    if (this.nextAmp !== -1 && this.nextAmp < from) this.nextAmp = text.indexOf('&', from);
-    if (this.nextAmp !== -1 && this.nextAmp < to) this.pendingReferences = true;
+    if (this.ampBefore(from, to)) this.pendingReferences = true;
     this.pendingText = this.pendingText === '' ? segment : this.pendingText + segment;
   }
 
-  /** Whether a CR lies in [from, to); calls come in document order, so the search is linear overall. */
+  // Whether a CR, `&` or `<` lies in [from, to): calls come in document order, so each search is linear overall.
   private crBefore(from: number, to: number): boolean {
     if (this.nextCr !== -1 && this.nextCr < from) this.nextCr = this.text.indexOf('\r', from);
     return this.nextCr !== -1 && this.nextCr < to;
+  }
+
+  private ampBefore(from: number, to: number): boolean {
+    if (this.nextAmp !== -1 && this.nextAmp < from) this.nextAmp = this.text.indexOf('&', from);
+    return this.nextAmp !== -1 && this.nextAmp < to;
+  }
+
+  private ltBefore(from: number, to: number): boolean {
+    if (this.nextLt !== -1 && this.nextLt < from) this.nextLt = this.text.indexOf('<', from);
+    return this.nextLt !== -1 && this.nextLt < to;
   }
 
   /** The pending character data as a text node of the innermost open element. */
@@ -143,7 +163,7 @@ class WireReader {
     const text = this.pendingReferences ? decodeReferences(this.pendingText) : this.pendingText;
     this.pendingText = '';
     this.pendingReferences = false;
-    this.childStack.push({ kind: 'text', text });
+    this.childStack[this.children++] = { kind: 'text', text };
   }
 
   /** Consumes the markup starting at `lt`; returns the offset after it. */
@@ -176,7 +196,7 @@ class WireReader {
     this.flushText();
     let content = this.text.slice(lt + 9, end - 3);
     if (this.crBefore(lt + 9, end - 3)) content = content.replace(LINE_ENDS, '\n');
-    this.childStack.push({ kind: 'text', text: content });
+    this.childStack[this.children++] = { kind: 'text', text: content };
     return end;
   }
 
@@ -199,14 +219,23 @@ class WireReader {
     return FULL_NAME.test(text) ? FULL_NAME.lastIndex : -1;
   }
 
-  private qualifiedName(qualified: string, lt: number): QualifiedName {
-    let name = this.names.get(qualified);
-    if (!name) {
-      if (RESERVED_NAMES.has(qualified)) fail(`reserved name "${qualified}"`, lt);
-      const colon = qualified.indexOf(':');
-      name = colon === -1 ? { qualified, prefix: '', localName: qualified } : { qualified, prefix: qualified.slice(0, colon), localName: qualified.slice(colon + 1) };
-      this.names.set(qualified, name);
+  /** The name written in [from, to), split at its first colon. */
+  private nameAt(from: number, to: number, lt: number): QualifiedName {
+    const { text } = this;
+    const length = to - from;
+    const slot = (length * 31 + text.charCodeAt(from) * 7 + text.charCodeAt(to - 1)) & (NAME_CACHE_SIZE - 1);
+    const known = this.names[slot];
+    if (known !== undefined && known.qualified.length === length) {
+      const written = known.qualified;
+      let i = 0;
+      while (i < length && written.charCodeAt(i) === text.charCodeAt(from + i)) i++;
+      if (i === length) return known;
     }
+    const qualified = text.slice(from, to);
+    if (RESERVED_NAMES.has(qualified)) fail(`reserved name "${qualified}"`, lt);
+    const colon = qualified.indexOf(':');
+    const name = colon === -1 ? { qualified, prefix: '', localName: qualified } : { qualified, prefix: qualified.slice(0, colon), localName: qualified.slice(colon + 1) };
+    this.names[slot] = name;
     return name;
   }
 
@@ -230,9 +259,9 @@ class WireReader {
     this.openNames.pop();
     element.sourceEnd = gt + 1;
     const start = this.childStarts.pop()!;
-    if (this.childStack.length > start) {
-      element.children = this.childStack.slice(start);
-      this.childStack.length = start;
+    if (this.children > start) {
+      element.children = this.childStack.slice(start, this.children);
+      this.children = start;
     }
     if (depth === 1) this.root = element;
     return gt + 1;
@@ -266,22 +295,14 @@ class WireReader {
       valueStart = this.skipSpace(valueStart + 1);
       const quote = text.charCodeAt(valueStart);
       if (quote !== 0x22 && quote !== 0x27) fail('malformed start tag', lt);
-      let end = valueStart + 1;
-      let references = false;
-      let lineEnds = false;
-      for (;; end++) {
-        const v = text.charCodeAt(end);
-        if (v === quote) break;
-        if (v === LT || v !== v /* the end of the text */) fail('malformed start tag', lt);
-        if (v === AMP) references = true;
-        else if (v === CR) lineEnds = true;
-      }
+      const end = text.indexOf(quote === 0x22 ? '"' : "'", valueStart + 1);
+      if (end === -1 || this.ltBefore(valueStart + 1, end)) fail('malformed start tag', lt);
       if (count === MAX_ATTRIBUTES) fail(`more than ${MAX_ATTRIBUTES} attributes on one element`, lt);
       let value = text.slice(valueStart + 1, end);
-      if (lineEnds) value = value.replace(LINE_ENDS, '\n');
-      attributeNames[count] = text.slice(at, attributeEnd);
+      if (this.crBefore(valueStart + 1, end)) value = value.replace(LINE_ENDS, '\n');
+      attributeNames[count] = this.nameAt(at, attributeEnd, lt);
       attributeValues[count] = value;
-      attributeReferences[count] = references;
+      attributeReferences[count] = this.ampBefore(valueStart + 1, end);
       count++;
       position = end + 1;
     }
@@ -298,9 +319,9 @@ class WireReader {
     let plain = 0;
     for (let i = 0; i < count; i++) {
       const name = attributeNames[i];
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      if (isDeclaration(name)) {
         if (declarations === NO_DECLARATIONS) declarations = new Map();
-        (declarations as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), this.attributeValue(i));
+        (declarations as Map<string, string>).set(name.prefix === '' ? '' : name.localName, this.attributeValue(i));
       } else {
         plain++;
       }
@@ -315,16 +336,15 @@ class WireReader {
       const list: XmlAttribute[] = new Array(plain);
       let index = 0;
       for (let i = 0; i < count; i++) {
-        const raw = attributeNames[i];
-        if (raw === 'xmlns' || raw.startsWith('xmlns:')) continue;
-        const { prefix, localName } = this.qualifiedName(raw, lt);
-        const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${raw}`);
+        const { qualified, prefix, localName } = attributeNames[i];
+        if (isDeclaration(attributeNames[i])) continue;
+        const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${qualified}`);
         list[index++] = { prefix, localName, namespace, value: this.attributeValue(i) };
       }
       attributes = list;
     }
 
-    const name = this.qualifiedName(text.slice(lt + 1, nameEnd), lt);
+    const name = this.nameAt(lt + 1, nameEnd, lt);
     if (depth > 0) this.flushText();
     const element: Building = {
       kind: 'element',
@@ -339,13 +359,13 @@ class WireReader {
       sourceStart: lt,
       sourceEnd: position,
     };
-    if (depth > 0) this.childStack.push(element);
+    if (depth > 0) this.childStack[this.children++] = element;
     if (selfClosing) {
       if (depth === 0) this.root = element;
     } else {
       this.open.push(element);
       this.openNames.push(name);
-      this.childStarts.push(this.childStack.length);
+      this.childStarts.push(this.children);
     }
     return position;
   }
@@ -361,14 +381,14 @@ class WireReader {
     const names = this.attributeNames;
     if (count <= 8) {
       for (let i = 1; i < count; i++) {
-        for (let j = 0; j < i; j++) if (names[i] === names[j]) fail(`attribute ${names[i]} repeated`, lt);
+        for (let j = 0; j < i; j++) if (names[i].qualified === names[j].qualified) fail(`attribute ${names[i].qualified} repeated`, lt);
       }
       return;
     }
     const seen = new Set<string>();
     for (let i = 0; i < count; i++) {
-      if (seen.has(names[i])) fail(`attribute ${names[i]} repeated`, lt);
-      seen.add(names[i]);
+      if (seen.has(names[i].qualified)) fail(`attribute ${names[i].qualified} repeated`, lt);
+      seen.add(names[i].qualified);
     }
   }
 }
