@@ -3,6 +3,8 @@
  * an Invoke output and a fault's detail are the exact text of their elements in the reply when
  * that text declares every prefix it uses, and otherwise exactly what serializeXml wrote before.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ACTION, NS } from '../../src/core/protocol/namespaces';
 import { buildResponseEnvelope } from '../../src/core/protocol/envelope';
 import { openSession, ReplayServer } from '../parity/replay-server';
@@ -73,5 +75,27 @@ describe('results as source slices', () => {
     const failed = await session.Get(`${SERVICE}?Name=WinRM`);
     expect(failed.hr).toBe(2150858752);
     expect(session.get_Error().value).toBe(detail);
+  });
+
+  it('a UTF-16 reply: the result is the slice of the decoded text', async () => {
+    const resource = SELF_CONTAINED.replace('Win&amp;RM', 'Größe ✓ 𝄞');
+    const utf16 = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const messageId = /<a:MessageID>([^<]+)<\/a:MessageID>/.exec(Buffer.concat(chunks).toString('utf8'))![1];
+        const body = buildResponseEnvelope({ action: `${ACTION.get}Response`, relatesTo: messageId, bodyXml: resource });
+        response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-16' });
+        response.end(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]));
+      });
+    });
+    await new Promise<void>((resolve) => utf16.listen(0, '127.0.0.1', resolve));
+    try {
+      const { session: other } = openSession(`http://127.0.0.1:${(utf16.address() as AddressInfo).port}/wsman`);
+      expect((await other.Get(`${SERVICE}?Name=WinRM`)).value).toBe(resource);
+    } finally {
+      utf16.closeAllConnections();
+      await new Promise<void>((resolve) => utf16.close(() => resolve()));
+    }
   });
 });
