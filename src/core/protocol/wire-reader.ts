@@ -1,6 +1,6 @@
 /**
  * The wire-path XML reader: every reply the client reads and every request the endpoint reads
- * (docs/decisions.md, "Wire-path XML reader"). One forward scan does what parseXml does in three
+ * (docs/decisions.md, "XML readers"). One forward scan does what parseXml does in three
  * passes — the well-formedness gate, fast-xml-parser and the namespace-resolving tree build — and
  * builds the same XmlElement tree: the same checks and limits, DOCTYPE refused, references decoded
  * with the same rejections, line ends normalized, text split and merged the same way (comments
