@@ -2,7 +2,8 @@
  * Namespace-aware XML for SOAP: fast-xml-parser reads the text (order preserved), this module
  * resolves prefixes to namespace URIs itself, decodes character references, and refuses what a
  * WS-Management peer must never accept (DOCTYPE and entity declarations, unknown entities,
- * unbound prefixes, more than one root element).
+ * unbound prefixes, more than one root element). The wire hot paths read with wire-reader.ts,
+ * which builds the same tree in one pass.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { escapeXmlAttribute, escapeXmlText } from '../errors/fault-xml';
@@ -125,7 +126,7 @@ export function decodeReferences(text: string): string {
   });
 }
 
-export function splitName(qualifiedName: string): { prefix: string; localName: string } {
+function splitName(qualifiedName: string): { prefix: string; localName: string } {
   const colon = qualifiedName.indexOf(':');
   return colon === -1
     ? { prefix: '', localName: qualifiedName }
@@ -372,9 +373,7 @@ function inheritedDeclarations(element: XmlElement): Map<string, string> {
  * so the text parses the same on its own (how an item or resource is handed to a script).
  */
 export function serializeXml(element: XmlElement): string {
-  const out: string[] = [];
-  writeElement(element, inheritedDeclarations(element), out);
-  return out.join('');
+  return written(element, inheritedDeclarations(element));
 }
 
 /**
@@ -384,7 +383,11 @@ export function serializeXml(element: XmlElement): string {
 export function standaloneXml(element: XmlElement): string {
   const extra = inheritedDeclarations(element);
   if (extra.size === 0 && element.source !== undefined) return element.source.slice(element.sourceStart, element.sourceEnd);
+  return written(element, extra);
+}
+
+function written(element: XmlElement, extraDeclarations: ReadonlyMap<string, string>): string {
   const out: string[] = [];
-  writeElement(element, extra, out);
+  writeElement(element, extraDeclarations, out);
   return out.join('');
 }
