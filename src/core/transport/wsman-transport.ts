@@ -45,7 +45,18 @@ const STATUS_ERRORS: Readonly<Record<number, string>> = {
   503: 'ERROR_WSMAN_HTTP_SERVICE_UNAVAILABLE_STATUS',
 };
 
+/** The last Content-Type read and its charset: a server answers every request with the same one. */
+let lastType: string | undefined;
+let lastCharset: BodyCharset | undefined;
+
 function charsetOf(contentType: string | undefined): BodyCharset | undefined {
+  if (contentType === lastType) return lastCharset;
+  lastCharset = readCharset(contentType);
+  lastType = contentType;
+  return lastCharset;
+}
+
+function readCharset(contentType: string | undefined): BodyCharset | undefined {
   if (!contentType || !/^application\/soap\+xml\b/i.test(contentType.trim())) return undefined;
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   return charset === 'utf-16' || charset === 'utf-16le' ? 'utf-16le' : 'utf-8';

@@ -5,8 +5,8 @@
  * connection, re-armed per request, bounds each exchange; an idle connection holds no timer and
  * does not keep the process alive.
  */
+import { channel } from 'node:diagnostics_channel';
 import { connect as netConnect, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { wsmanError, type WSManError } from '../../errors/wsman-error';
 import { ResponseError, ResponseReader } from './response-reader';
@@ -39,6 +39,10 @@ export interface HttpResponse {
   readonly connection: HttpConnection;
 }
 
+/** Published with `{ bytes }` for every request sent (as node:http publishes http.client.request.start), e.g. for benchmarks counting requests. */
+export const CLIENT_REQUEST_CHANNEL = 'wsman.client.request';
+const requests = channel(CLIENT_REQUEST_CHANNEL);
+
 /** How long a connection must have been idle, and how soon after a request its close must come, to count as closed while idle. */
 const IDLE_CLOSE_RACE_MS = 1000;
 
@@ -66,7 +70,7 @@ export class HttpConnection {
   private ready = false;
   private closed = false;
   private served = 0;
-  /** performance.now() when the last response completed, and when the current request was sent. */
+  /** Date.now() when the last response completed, and when the current request was sent (ms suffice). */
   private idleSince = 0;
   private sentAt = 0;
   private call: InFlight | undefined;
@@ -116,10 +120,11 @@ export class HttpConnection {
   send(bytes: Buffer, timeoutMs: number, bodyLimit: number): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       this.failedWhileStale = false;
-      this.sentAt = performance.now();
+      this.sentAt = Date.now();
       this.call = { bytes, reader: new ResponseReader(bodyLimit), resolve, reject };
       this.arm(timeoutMs);
       this.socket.ref();
+      if (requests.hasSubscribers) requests.publish({ bytes: bytes.length });
       if (this.ready) this.socket.write(bytes);
     });
   }
@@ -168,23 +173,28 @@ export class HttpConnection {
       this.drop();
       return;
     }
-    let response;
+    const reader = call.reader;
+    let body;
     try {
-      response = call.reader.push(chunk);
+      body = reader.push(chunk);
     } catch (error) {
       this.finish(error instanceof ResponseError && error.kind === 'too-large' ? wsmanError('ERROR_WSMAN_ENVELOPE_TOO_LARGE') : wsmanError('ERROR_WINHTTP_INVALID_SERVER_RESPONSE', { cause: error }));
       this.drop();
       return;
     }
-    if (!response) return;
-    this.served++;
-    this.idleSince = performance.now();
+    if (!body) return;
     // A reply read to the close, one that closes, or a peer that sent more than the reply: no reuse.
-    const reusable = response.keepAlive && !call.reader.excess;
-    if (!reusable) this.drop();
+    if (!reader.keepAlive || reader.excess) this.drop();
     else this.socket.unref();
+    this.complete(call, body);
+  }
+
+  private complete(call: InFlight, body: Buffer): void {
+    this.served++;
+    this.idleSince = Date.now();
     this.call = undefined;
-    call.resolve({ status: response.status, contentType: response.contentType, challenges: response.challenges, body: response.body, connection: this });
+    const reader = call.reader;
+    call.resolve({ status: reader.status, contentType: reader.contentType, challenges: reader.challenges, body, connection: this });
   }
 
   /** `inOrder`: the peer's FIN; otherwise the socket closed for another reason already reported or ours. */
@@ -192,11 +202,9 @@ export class HttpConnection {
     this.closed = true;
     const call = this.call;
     if (!call) return;
-    const response = call.reader.end();
-    if (response) {
-      this.served++;
-      this.call = undefined;
-      call.resolve({ status: response.status, contentType: response.contentType, challenges: response.challenges, body: response.body, connection: this });
+    const body = call.reader.end();
+    if (body) {
+      this.complete(call, body);
       return;
     }
     this.failed(wsmanError('ERROR_WINHTTP_CONNECTION_ERROR'), inOrder);
@@ -208,7 +216,7 @@ export class HttpConnection {
     const call = this.call;
     if (!call) return;
     this.failedWhileStale =
-      closedByPeer && this.served > 0 && !call.reader.started && this.sentAt - this.idleSince >= IDLE_CLOSE_RACE_MS && performance.now() - this.sentAt < IDLE_CLOSE_RACE_MS;
+      closedByPeer && this.served > 0 && !call.reader.started && this.sentAt - this.idleSince >= IDLE_CLOSE_RACE_MS && Date.now() - this.sentAt < IDLE_CLOSE_RACE_MS;
     this.finish(error);
   }
 

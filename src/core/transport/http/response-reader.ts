@@ -9,19 +9,6 @@
 /** The largest status line + header block accepted (Node's default --max-http-header-size). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-export interface ResponseHead {
-  readonly status: number;
-  readonly contentType: string | undefined;
-  /** Each WWW-Authenticate header value, in order. */
-  readonly challenges: readonly string[];
-  /** The server keeps the connection open after this response. */
-  readonly keepAlive: boolean;
-}
-
-export interface ParsedResponse extends ResponseHead {
-  readonly body: Buffer;
-}
-
 /** Why a response was refused: `malformed` (not HTTP as we read it) or `too-large` (over the body limit). */
 export class ResponseError extends Error {
   constructor(
@@ -57,7 +44,11 @@ const NO_CHALLENGES: readonly string[] = [];
 export class ResponseReader {
   private state = State.Head;
   private pending: Buffer | undefined;
-  private head: ResponseHead | undefined;
+  /** The final response's status, Content-Type, WWW-Authenticate values, and whether the server keeps the connection. */
+  status = 0;
+  contentType: string | undefined;
+  challenges: readonly string[] = NO_CHALLENGES;
+  keepAlive = false;
   private remaining = 0;
   private readonly parts: Buffer[] = [];
   private size = 0;
@@ -75,10 +66,10 @@ export class ResponseReader {
   }
 
   /**
-   * Reads the next bytes; returns the response once it is complete. Throws ResponseError on a
-   * malformed or oversized response.
+   * Reads the next bytes; returns the body once the response is complete (the head is in the
+   * fields). Throws ResponseError on a malformed or oversized response.
    */
-  push(chunk: Buffer): ParsedResponse | undefined {
+  push(chunk: Buffer): Buffer | undefined {
     if (chunk.length > 0) this.started = true;
     const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
@@ -161,15 +152,14 @@ export class ResponseReader {
    * The connection ended: a body read up to the close is complete; anything else cut short
    * is undefined (the caller reports the connection error).
    */
-  end(): ParsedResponse | undefined {
+  end(): Buffer | undefined {
     if (this.state !== State.UntilClose) return undefined;
     this.state = State.Done;
     return this.result();
   }
 
-  private result(): ParsedResponse {
-    const body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
-    return { ...this.head!, body };
+  private result(): Buffer {
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
   }
 
   private keepPartialLine(data: Buffer, offset: number): undefined {
@@ -233,9 +223,11 @@ export class ResponseReader {
       if (code === 101) throw new ResponseError('malformed', 'an unrequested protocol switch');
       return;
     }
-    const tokens = connection.split(',').map((token) => token.trim());
-    const keepAlive = minor === '1' ? !tokens.includes('close') : tokens.includes('keep-alive');
-    this.head = { status: code, contentType, challenges: challenges ?? NO_CHALLENGES, keepAlive };
+    const tokens = connection === '' ? NO_CHALLENGES : connection.split(',').map((token) => token.trim());
+    this.status = code;
+    this.contentType = contentType;
+    this.challenges = challenges ?? NO_CHALLENGES;
+    this.keepAlive = minor === '1' ? !tokens.includes('close') : tokens.includes('keep-alive');
     if (code === 204 || code === 304) {
       this.state = State.Done;
       return;
@@ -263,7 +255,7 @@ export class ResponseReader {
 
   /** A body delimited by the connection's end: the connection cannot be kept. */
   private untilClose(): void {
-    this.head = { ...this.head!, keepAlive: false };
+    this.keepAlive = false;
     this.state = State.UntilClose;
   }
 }
