@@ -88,6 +88,8 @@ export interface ClientGetResults {
   readonly replyBytes: number;
   readonly pywinrm?: string;
   readonly profile?: readonly ProfileLine[];
+  /** The same for Session.Get over Negotiate (NTLM) with message encryption. */
+  readonly ntlmProfile?: readonly ProfileLine[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +222,7 @@ export async function runClientGetBench(): Promise<ClientGetResults> {
   const rows: PairRow[] = [];
   let pywinrmVersion: string | undefined;
   let profile: ProfileLine[] | undefined;
+  let ntlmProfile: ProfileLine[] | undefined;
   try {
     const basic = openSession(plain.url);
     expectIncludes(ok(await basic.Get(GET_LOCATOR), 'Session.Get (fixed reply)'), GET_EXPECT, 'Session.Get (fixed reply)');
@@ -301,22 +304,27 @@ export async function runClientGetBench(): Promise<ClientGetResults> {
       }
     }
 
-    if (selected(NAMES.ntlm)) {
-      progress(NAMES.ntlm);
+    const profilePath = process.env['BENCH_PROFILE'];
+    if (selected(NAMES.ntlm) || profilePath) {
       const ntlm = ntlmSession(sealed.url);
       expectIncludes(ok(await ntlm.Get(GET_LOCATOR), 'Session.Get (NTLM, sealed)'), GET_EXPECT, 'Session.Get (NTLM, sealed)');
-      const { target, baseline } = await measurePaired(getWith(ntlm), basicGet, REQUESTS);
-      rows.push(row(NAMES.ntlm, 'Session.Get (Negotiate/NTLM, sealed)', 'Session.Get (Basic)', target, baseline, GOAL_NTLM_VS_BASIC));
+      const ntlmGet = getWith(ntlm);
+      if (selected(NAMES.ntlm)) {
+        progress(NAMES.ntlm);
+        const { target, baseline } = await measurePaired(ntlmGet, basicGet, REQUESTS);
+        rows.push(row(NAMES.ntlm, 'Session.Get (Negotiate/NTLM, sealed)', 'Session.Get (Basic)', target, baseline, GOAL_NTLM_VS_BASIC));
+      }
+      if (profilePath) {
+        profile = await profileGets(basicGet, profilePath);
+        ntlmProfile = await profileGets(ntlmGet, profilePath.replace(/(\.cpuprofile)?$/, '-ntlm.cpuprofile'));
+      }
     }
-
-    const profilePath = process.env['BENCH_PROFILE'];
-    if (profilePath) profile = await profileGets(basicGet, profilePath);
   } finally {
     raw.close();
     plain.close();
     sealed.close();
   }
-  const results: ClientGetResults = { rows, requestBytes, replyBytes: recorded.replyBytes, ...(pywinrmVersion ? { pywinrm: pywinrmVersion } : {}), ...(profile ? { profile } : {}) };
+  const results: ClientGetResults = { rows, requestBytes, replyBytes: recorded.replyBytes, ...(pywinrmVersion ? { pywinrm: pywinrmVersion } : {}), ...(profile ? { profile } : {}), ...(ntlmProfile ? { ntlmProfile } : {}) };
   report(results);
   return results;
 }
@@ -422,10 +430,13 @@ function report(results: ClientGetResults): void {
   );
   if (results.pywinrm) console.log(`pywinrm: ${results.pywinrm}`);
   if (!process.env['BENCH_UNDICI']) console.log('undici: not measured (BENCH_UNDICI=<path to an undici package directory> adds it).');
-  if (results.profile) {
-    console.log('\nWhere one Session.Get goes (CPU profile, self time per Get; the idle share is the wait for the server process):');
-    console.log(table(['group', 'µs per Get', 'share'], results.profile.map((line) => [line.group, line.microsecondsPerGet.toFixed(1), `${(line.share * 100).toFixed(1)} %`])));
-  }
+  const profileTable = (title: string, lines: readonly ProfileLine[]): void => {
+    console.log(`\nWhere one ${title} goes (CPU profile samples by module, × wall time per Get; idle = waiting for the server process):`);
+    const shown = lines.filter((line) => line.share >= 0.002);
+    console.log(table(['group', 'µs per Get', 'share'], shown.map((line) => [line.group, line.microsecondsPerGet.toFixed(1), `${(line.share * 100).toFixed(1)} %`])));
+  };
+  if (results.profile) profileTable('Session.Get (Basic)', results.profile);
+  if (results.ntlmProfile) profileTable('Session.Get (Negotiate/NTLM, sealed)', results.ntlmProfile);
 }
 
 if (require.main === module) {
