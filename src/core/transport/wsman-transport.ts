@@ -69,13 +69,16 @@ export class WSManTransport {
   private readonly charsetLabel: EncryptedCharset;
   /** Content-Type of an unsealed body. */
   private readonly plainType: string;
+  private readonly secure: boolean;
   /** Connection-bound auth: the connection the handshake authenticated. */
   private authenticated: HttpConnection | undefined;
   /** Connection-bound auth handles one exchange at a time: legs and sequence numbers must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly settings: TransportSettings) {
-    this.exchanger = new HttpExchange(new URL(settings.url), settings.tls, USER_AGENT);
+    const url = new URL(settings.url);
+    this.secure = url.protocol === 'https:';
+    this.exchanger = new HttpExchange(url, settings.tls, USER_AGENT);
     this.charset = settings.utf16 ? 'utf-16le' : 'utf-8';
     this.charsetLabel = settings.utf16 ? 'UTF-16' : 'UTF-8';
     this.plainType = `application/soap+xml;charset=${this.charsetLabel}`;
@@ -157,8 +160,7 @@ export class WSManTransport {
   private accessDenied(response: HttpResponse): WSManError {
     const scheme = this.settings.auth.scheme;
     if (scheme === undefined) return wsmanError('E_ACCESSDENIED');
-    const secure = new URL(this.settings.url).protocol === 'https:';
-    return wsmanError('E_ACCESSDENIED', { cause: new AuthenticationRefused(scheme, offeredSchemes(response.challenges), secure) });
+    return wsmanError('E_ACCESSDENIED', { cause: new AuthenticationRefused(scheme, offeredSchemes(response.challenges), this.secure) });
   }
 
   /** The message as the session sends it: sealed when encrypting. */
