@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { wsmanError } from '../errors/wsman-error';
 import type { ClientCertificate } from './certificate-store';
-import { HttpConnection, type ConnectTarget, type HttpResponse } from './http/connection';
+import { HttpConnection, type ConnectTarget, type HttpResponse, type TlsSession } from './http/connection';
 
 export { HttpConnection, type HttpResponse } from './http/connection';
 export { networkError } from './http/network-errors';
@@ -73,7 +73,7 @@ export class HttpExchange {
   private readonly middle: string;
   /** The Host header and the end of the head. */
   private readonly end: string;
-  private tlsSession: Buffer | undefined;
+  private tlsSession: TlsSession | undefined;
   private busy = false;
   private readonly waiting: (() => void)[] = [];
 
@@ -89,7 +89,7 @@ export class HttpExchange {
             tls: tlsOptions(tls),
             checkHostName: tls !== undefined && !tls.verifyChain && tls.verifyHostName,
             ...(isIP(host) ? {} : { servername: host }),
-            onSession: (session: Buffer) => {
+            onSession: (session: TlsSession) => {
               this.tlsSession = session;
             },
           }

@@ -7,7 +7,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { connect as netConnect, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { wsmanError, type WSManError } from '../../errors/wsman-error';
 import { ResponseError, ResponseReader } from './response-reader';
 import { networkError } from './network-errors';
@@ -25,8 +25,19 @@ export interface ConnectTarget {
   /** The servername for SNI and the name check (undefined for an IP address). */
   readonly servername?: string;
   /** A TLS session of an earlier connection to resume. */
-  readonly session?: Buffer;
-  readonly onSession?: (session: Buffer) => void;
+  readonly session?: TlsSession;
+  /** A connection whose handshake verified made a session that a later connection may resume. */
+  readonly onSession?: (session: TlsSession) => void;
+}
+
+/**
+ * A resumable TLS session and the certificate of the handshake that made it: a resumed handshake
+ * carries no certificate (getPeerCertificate() is empty), yet channel bindings and the name check
+ * need it.
+ */
+export interface TlsSession {
+  readonly ticket: Buffer;
+  readonly certificate: PeerCertificate;
 }
 
 export interface HttpResponse {
@@ -76,6 +87,9 @@ export class HttpConnection {
   private call: InFlight | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerMs = 0;
+  /** TLS: the server certificate (of the original handshake when this one resumed), and a ticket that came before the handshake ended. */
+  private certificate: PeerCertificate | undefined;
+  private ticket: Buffer | undefined;
 
   constructor(private readonly target: ConnectTarget) {
     if (target.tls) {
@@ -84,10 +98,10 @@ export class HttpConnection {
         host: target.host,
         port: target.port,
         ...(target.servername ? { servername: target.servername } : {}),
-        ...(target.session ? { session: target.session } : {}),
+        ...(target.session ? { session: target.session.ticket } : {}),
       });
       socket.once('secureConnect', () => this.secured(socket));
-      if (target.onSession) socket.on('session', target.onSession);
+      socket.on('session', (ticket: Buffer) => this.sessionMade(ticket));
       this.socket = socket;
     } else {
       this.socket = netConnect({ host: target.host, port: target.port });
@@ -154,7 +168,9 @@ export class HttpConnection {
   }
 
   private secured(socket: TLSSocket): void {
-    const certificate = socket.getPeerCertificate();
+    const presented = socket.getPeerCertificate();
+    const certificate = presented?.raw === undefined && socket.isSessionReused() && this.target.session ? this.target.session.certificate : presented;
+    this.certificate = certificate;
     if (this.target.checkHostName) {
       const mismatch = checkServerIdentity(this.target.servername || this.target.host, certificate);
       if (mismatch) {
@@ -164,6 +180,17 @@ export class HttpConnection {
     }
     this.peerCertificate = certificate?.raw;
     this.connected();
+    if (this.ticket) this.sessionMade(this.ticket);
+  }
+
+  /** A session ticket: kept for the next connection once this one's certificate passed its checks (TLS 1.2 sends it before). */
+  private sessionMade(ticket: Buffer): void {
+    if (!this.ready) {
+      this.ticket = ticket;
+      return;
+    }
+    this.ticket = undefined;
+    if (this.certificate?.raw) this.target.onSession?.({ ticket, certificate: this.certificate });
   }
 
   private received(chunk: Buffer): void {
