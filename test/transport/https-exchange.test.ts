@@ -100,3 +100,14 @@ it('SkipCACheck + SkipCNCheck: an untrusted certificate for another name is acce
   const response = await exchange('127.0.0.1', { verifyChain: false, verifyHostName: false }).post(BODY, { contentType: 'text/plain' }, OPTIONS);
   expect(response.status).toBe(200);
 });
+
+it('a client certificate the TLS stack cannot read → ERROR_WINHTTP_SECURE_FAILURE for each request, nothing left waiting', async () => {
+  const broken = exchange('localhost', {
+    verifyChain: true,
+    verifyHostName: true,
+    ca: [certificate.certificatePem],
+    clientCertificate: { kind: 'pem', cert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', key: 'not a key' },
+  });
+  const requests = [0, 1].map(() => broken.post(BODY, { contentType: 'text/plain' }, OPTIONS));
+  for (const request of requests) expect(await failure(request)).toBe('ERROR_WINHTTP_SECURE_FAILURE');
+});

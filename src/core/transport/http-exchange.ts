@@ -116,8 +116,14 @@ export class HttpExchange {
   }
 
   private run(bytes: Buffer, options: PostOptions): Promise<HttpResponse> {
+    let connection: HttpConnection;
+    try {
+      connection = this.idleConnection();
+    } catch (error) {
+      // Options the TLS stack refused at once (an unreadable client certificate or key), a port it cannot use.
+      return Promise.reject(wsmanError(this.target.tls ? 'ERROR_WINHTTP_SECURE_FAILURE' : 'ERROR_WINHTTP_CANNOT_CONNECT', { cause: error }));
+    }
     this.busy = true;
-    const connection = this.idleConnection();
     let sent = connection.send(bytes, options.timeoutMs, options.responseLimit);
     if (options.replayable) {
       sent = sent.catch((error: unknown) => {
