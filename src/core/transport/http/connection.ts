@@ -2,8 +2,8 @@
  * One TCP (or TLS) connection carrying one request at a time. Its identity is what
  * connection-bound authentication (NTLM, Negotiate, Kerberos) is bound to. A request goes out
  * as one write (head and body together); the reply is read by ResponseReader. One timer per
- * connection, re-armed per request, bounds each exchange; an idle connection holds no timer and
- * does not keep the process alive.
+ * connection, re-armed per request, bounds each exchange; it is unreferenced, and an idle
+ * connection's socket is too, so neither keeps the process alive.
  */
 import { channel } from 'node:diagnostics_channel';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -229,7 +229,8 @@ export class HttpConnection {
     this.closed = true;
     const call = this.call;
     if (!call) return;
-    const body = call.reader.end();
+    // Only an orderly end delimits a body read to the close.
+    const body = inOrder ? call.reader.end() : undefined;
     if (body) {
       this.complete(call, body);
       return;
