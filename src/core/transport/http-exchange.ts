@@ -120,7 +120,9 @@ export class HttpExchange {
     try {
       connection = this.idleConnection();
     } catch (error) {
-      // Options the TLS stack refused at once (an unreadable client certificate or key), a port it cannot use.
+      // Options the TLS stack refused at once (an unreadable client certificate or key), a port it
+      // cannot use. The next request in line gets its turn.
+      queueMicrotask(this.release);
       return Promise.reject(wsmanError(this.target.tls ? 'ERROR_WINHTTP_SECURE_FAILURE' : 'ERROR_WINHTTP_CANNOT_CONNECT', { cause: error }));
     }
     this.busy = true;
