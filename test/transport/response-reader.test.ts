@@ -77,3 +77,18 @@ describe('limits', () => {
     expect(read(whole('HTTP/1.1 200 OK\r\nContent-Le'), true)).toBeUndefined();
   });
 });
+
+it('a body of many tiny chunks is gathered whole (and large pieces after it keep their bytes)', () => {
+  const reader = new ResponseReader(1 << 20);
+  expect(reader.push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'))).toBeUndefined();
+  let expected = '';
+  for (let i = 0; i < 20000; i++) {
+    const text = String.fromCharCode(97 + (i % 26));
+    expected += text;
+    expect(reader.push(Buffer.from(`1\r\n${text}\r\n`))).toBeUndefined();
+  }
+  const big = 'Z'.repeat(100_000);
+  expected += big;
+  const body = reader.push(Buffer.from(`${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`));
+  expect(body?.toString()).toBe(expected);
+});

@@ -40,6 +40,7 @@ const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[\t ]*(?:;[^\r\n]*)?$/;
 /** A chunk-size line or a trailer line longer than this is refused. */
 const MAX_LINE = 4096;
 const NO_CHALLENGES: readonly string[] = [];
+const EMPTY = Buffer.alloc(0);
 
 export class ResponseReader {
   private state = State.Head;
@@ -50,7 +51,13 @@ export class ResponseReader {
   challenges: readonly string[] = NO_CHALLENGES;
   keepAlive = false;
   private remaining = 0;
-  private readonly parts: Buffer[] = [];
+  /**
+   * The body: the first piece as it came (most replies arrive in one read: no copy); from the
+   * second piece on, copied into one growing buffer, so that a body sent as many tiny chunks
+   * costs its bytes, not an object per chunk.
+   */
+  private first: Buffer | undefined;
+  private gathered: Buffer | undefined;
   private size = 0;
   /** Bytes of the trailer section read so far (bounded like the header block). */
   private trailerBytes = 0;
@@ -159,7 +166,8 @@ export class ResponseReader {
   }
 
   private result(): Buffer {
-    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
+    if (this.gathered) return this.gathered.subarray(0, this.size);
+    return this.first ?? EMPTY;
   }
 
   private keepPartialLine(data: Buffer, offset: number): undefined {
@@ -170,9 +178,19 @@ export class ResponseReader {
 
   private append(part: Buffer): void {
     if (part.length === 0) return;
+    const offset = this.size;
     this.size += part.length;
     if (this.size > this.bodyLimit) throw new ResponseError('too-large', 'the response is larger than the limit');
-    this.parts.push(part);
+    if (!this.first) {
+      this.first = part;
+      return;
+    }
+    if (!this.gathered || this.gathered.length < this.size) {
+      const grown = Buffer.allocUnsafe(Math.min(this.bodyLimit, Math.max(this.size * 2, 16 * 1024)));
+      (this.gathered ?? this.first).copy(grown, 0, 0, offset);
+      this.gathered = grown;
+    }
+    part.copy(this.gathered, offset);
   }
 
   private readHead(text: string): void {
