@@ -30,6 +30,7 @@ import { createInterface } from 'node:readline';
 import { createObject, formatHResult, WSManSessionFlags, type ComResult, type Session } from '../src/index';
 import { Enumerator } from '../src/automation/enumerator';
 import { newMessageId } from '../src/core/protocol/envelope';
+import { CLIENT_REQUEST_CHANNEL } from '../src/core/transport/http/connection';
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -39,19 +40,19 @@ import { enumerateAll, type EnumerateRequest, type PullRequest } from './raw-enu
 import { basicAuthorization } from './soap';
 import { measurePaired, slice, summarize, type PairedOptions, type Summary } from './stats';
 
-const USER = 'alice';
-const PASSWORD = 'Secret#1';
+export const USER = 'alice';
+export const PASSWORD = 'Secret#1';
 /** The account this benchmark signs in with, for an endpoint started by someone else (run.ts). */
 export const CLIENT_USER = `${USER}:${PASSWORD}`;
-const AUTH = { Authorization: basicAuthorization(USER, PASSWORD) };
+export const AUTH = { Authorization: basicAuthorization(USER, PASSWORD) };
 const MACHINE = 'BENCH-HOST';
 const SESSION_FLAGS = WSManSessionFlags.WSManFlagUseBasic | WSManSessionFlags.WSManFlagCredUsernamePassword | WSManSessionFlags.WSManFlagNoEncryption;
-const GET_LOCATOR = `wmicimv2/${BIG_CLASS}?Name=WinRM`;
+export const GET_LOCATOR = `wmicimv2/${BIG_CLASS}?Name=WinRM`;
 const ENUMERATE_LOCATOR = `wmicimv2/${BIG_CLASS}`;
-const GET_EXPECT = '<p:Name>WinRM</p:Name>';
+export const GET_EXPECT = '<p:Name>WinRM</p:Name>';
 const INSTANCE_COUNT = 10_000;
 const BATCH_ITEMS = [100, 500, 1000];
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 const PYWINRM_SCRIPT = join(__dirname, 'pywinrm_get.py');
 const PYWINRM_SKIPPED = 'pywinrm: skipped (apt-get install python3-winrm)';
 
@@ -75,9 +76,9 @@ const PYWINRM_SLICE_MS = 200;
 const CLIENT_SLICE_MS = 100;
 
 // ---------------------------------------------------------------------------------------------
-// What the client puts on the wire, counted for every http.request in this process (our
-// client and the raw loops alike; the phases never overlap, so deltas around an operation
-// belong to it).
+// What the client puts on the wire, counted for every request in this process (our client's
+// exchange publishes on CLIENT_REQUEST_CHANNEL, node:http in the raw loops on its own channel;
+// the phases never overlap, so deltas around an operation belong to it).
 
 const wire = { requests: 0, connections: 0 };
 const onRequest = (): void => void wire.requests++;
@@ -86,14 +87,14 @@ const onSocket = (): void => void wire.connections++;
 // ---------------------------------------------------------------------------------------------
 // The client through its COM object model.
 
-function ok<T>(result: ComResult<T>, what: string): T {
+export function ok<T>(result: ComResult<T>, what: string): T {
   if (result.hr !== 0 || result.error) {
     throw new Error(`${what}: ${formatHResult(result.hr)} ${result.error?.name ?? ''} ${result.error?.description ?? ''}`.trim());
   }
   return result.value as T;
 }
 
-function openSession(url: string): Session {
+export function openSession(url: string): Session {
   const wsman = createObject('WSMan.Automation');
   const options = ok(wsman.CreateConnectionOptions(), 'CreateConnectionOptions');
   ok(options.put_UserName(USER), 'put_UserName');
@@ -123,7 +124,7 @@ interface Captured {
   readonly body: Buffer;
 }
 
-class CaptureProxy {
+export class CaptureProxy {
   readonly captured: Captured[] = [];
   private readonly upstream: SessionClient;
 
@@ -213,7 +214,7 @@ class CapturedTemplate {
   }
 }
 
-class CapturedRequest implements EnumerateRequest {
+export class CapturedRequest implements EnumerateRequest {
   readonly template: CapturedTemplate;
   constructor(xml: string) {
     this.template = new CapturedTemplate(xml, [MESSAGE_ID]);
@@ -233,21 +234,21 @@ class CapturedPull implements PullRequest {
   }
 }
 
-function expectIncludes(text: string, wanted: string, what: string): void {
+export function expectIncludes(text: string, wanted: string, what: string): void {
   if (!text.includes(wanted)) throw new Error(`${what}: no ${wanted} in ${text.slice(0, 600)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // pywinrm in a child process, driven slice by slice over stdin/stdout.
 
-interface PySlice {
+export interface PySlice {
   readonly ops: number;
   readonly seconds: number;
   readonly latencies: readonly number[];
 }
 
 /** Why pywinrm cannot run here, or undefined when it can. */
-function pywinrmMissing(env: NodeJS.ProcessEnv): string | undefined {
+export function pywinrmMissing(env: NodeJS.ProcessEnv): string | undefined {
   if (!existsSync(PYTHON)) return `${PYTHON} is absent`;
   const probe = spawnSync(PYTHON, ['-c', 'import winrm.protocol'], { env, stdio: 'ignore', timeout: 15_000 });
   return probe.status === 0 ? undefined : `${PYTHON} cannot import winrm.protocol`;
@@ -257,7 +258,7 @@ function pywinrmMissing(env: NodeJS.ProcessEnv): string | undefined {
  * A small, predictable environment: system PATH, no proxies and no CA-bundle variables (requests
  * honours REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and *_proxy), no user site-packages.
  */
-function pythonEnvironment(): NodeJS.ProcessEnv {
+export function pythonEnvironment(): NodeJS.ProcessEnv {
   return {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'C.UTF-8',
@@ -270,7 +271,7 @@ function pythonEnvironment(): NodeJS.ProcessEnv {
   };
 }
 
-class PyWinrm {
+export class PyWinrm {
   private readonly waiting: ((line: string) => void)[] = [];
   private readonly lines: string[] = [];
   private stderr = '';
@@ -808,6 +809,7 @@ export async function runClientBench(options: ClientBenchOptions = {}): Promise<
       `${SECONDS} s per measurement after warm-up, interleaved with its baseline\n`,
   );
   subscribe('http.client.request.start', onRequest);
+  subscribe(CLIENT_REQUEST_CHANNEL, onRequest);
   subscribe('net.client.socket', onSocket);
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
@@ -863,6 +865,7 @@ export async function runClientBench(options: ClientBenchOptions = {}): Promise<
     return results;
   } finally {
     unsubscribe('http.client.request.start', onRequest);
+    unsubscribe(CLIENT_REQUEST_CHANNEL, onRequest);
     unsubscribe('net.client.socket', onSocket);
     for (const step of cleanup.reverse()) await step();
   }

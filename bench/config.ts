@@ -3,7 +3,7 @@
  *
  *   BENCH_SECONDS   time per measurement after warm-up (default 2)
  *   BENCH_FILTER    only the measurements whose name matches (regular expression, case-insensitive)
- *   BENCH_SUITE     endpoint | client | auth | kerberos | dispatch | shell | cli | host-objects | vbscript | reader | all (default all): which benchmark `npm run bench` runs
+ *   BENCH_SUITE     one of SUITES below, or all (default all): which benchmark `npm run bench` runs
  *   BENCH_JSON      also write bench/results/latest.json
  */
 function benchSeconds(): number {
@@ -14,12 +14,13 @@ function benchSeconds(): number {
   return value;
 }
 
-export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'host-objects' | 'vbscript' | 'reader' | 'all';
+export const SUITES = ['endpoint', 'client', 'client-get', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'reader'] as const;
+export type Suite = (typeof SUITES)[number] | 'all';
 
 function benchSuite(): Suite {
   const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
   if (raw === '') return 'all';
-  const suites: readonly Suite[] = ['endpoint', 'client', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'reader', 'all'];
+  const suites: readonly Suite[] = [...SUITES, 'all'];
   if ((suites as readonly string[]).includes(raw)) return raw as Suite;
   throw new Error(`BENCH_SUITE must be one of ${suites.join(', ')} (got "${process.env['BENCH_SUITE']}")`);
 }

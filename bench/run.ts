@@ -8,9 +8,10 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|reader|all
+ *   BENCH_SUITE=endpoint|client|client-get|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|reader|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
- *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — kerberos:
+ *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — client-get:
+ *                                          Session.Get against fixed-reply servers, bench/client-get.ts — kerberos:
  *                                          Kerberos against a real MIT KDC, bench/kerberos.ts — then
  *                                          dispatch: late-bound calls and the script host's sync bridge,
  *                                          shell: WinRS stdout throughput and round trips, bench/shell.ts,
@@ -36,6 +37,7 @@ import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { runVbscriptBench, type VbscriptRow } from './vbscript';
 import { runReaderBench, type ReaderResults } from './reader';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
+import { runClientGetBench, type ClientGetResults } from './client-get';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
 import { expectStatus, SessionClient } from './http-client';
@@ -387,6 +389,7 @@ function writeJson(
   hostObjects: HostObjectRow[] | undefined,
   vbscript: VbscriptRow[] | undefined,
   reader: ReaderResults | undefined,
+  clientGet: ClientGetResults | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -400,6 +403,7 @@ function writeJson(
     ...(hostObjects ? { hostObjects } : {}),
     ...(vbscript ? { vbscript } : {}),
     ...(reader ? { reader } : {}),
+    ...(clientGet ? { clientGet } : {}),
   });
 }
 
@@ -507,6 +511,11 @@ async function main(): Promise<void> {
   } finally {
     await endpoint?.shared?.close();
   }
+  let clientGet: ClientGetResults | undefined;
+  if (SUITE === 'all' || SUITE === 'client-get') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    clientGet = await runClientGetBench();
+  }
   if (SUITE === 'all' || SUITE === 'auth') {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     auth = await runAuthBench();
@@ -546,7 +555,7 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     reader = await runReaderBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, reader);
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, reader, clientGet);
 }
 
 main().catch((error: unknown) => {

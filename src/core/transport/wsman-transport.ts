@@ -7,7 +7,7 @@ import { AuthenticationRefused } from '../errors/authentication-refused';
 import { WSManError, wsmanError } from '../errors/wsman-error';
 import type { ClientAuthProvider } from './client-auth';
 import { decodeBody, encodeBody, type BodyCharset } from './body-encoding';
-import { HttpExchange, type HttpConnection, type HttpResponse, type TlsSettings } from './http-exchange';
+import { HttpExchange, type HttpConnection, type HttpResponse, type PostOptions, type TlsSettings } from './http-exchange';
 import { cannotDecrypt, isEncryptedContentType, type EncryptedCharset } from './message-encryption';
 import { offeredSchemes } from './www-authenticate';
 
@@ -37,10 +37,6 @@ export interface SoapReplyText {
 
 const EMPTY = Buffer.alloc(0);
 
-function challengesOf(response: HttpResponse): string[] {
-  return [response.headers['www-authenticate'] ?? []].flat();
-}
-
 /** HTTP statuses other than 200/500/401 and what the Windows client reports for them. */
 const STATUS_ERRORS: Readonly<Record<number, string>> = {
   400: 'ERROR_WSMAN_HTTP_STATUS_BAD_REQUEST',
@@ -49,7 +45,18 @@ const STATUS_ERRORS: Readonly<Record<number, string>> = {
   503: 'ERROR_WSMAN_HTTP_SERVICE_UNAVAILABLE_STATUS',
 };
 
+/** The last Content-Type read and its charset: a server answers every request with the same one. */
+let lastType: string | undefined;
+let lastCharset: BodyCharset | undefined;
+
 function charsetOf(contentType: string | undefined): BodyCharset | undefined {
+  if (contentType === lastType) return lastCharset;
+  lastCharset = readCharset(contentType);
+  lastType = contentType;
+  return lastCharset;
+}
+
+function readCharset(contentType: string | undefined): BodyCharset | undefined {
   if (!contentType || !/^application\/soap\+xml\b/i.test(contentType.trim())) return undefined;
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   return charset === 'utf-16' || charset === 'utf-16le' ? 'utf-16le' : 'utf-8';
@@ -60,15 +67,21 @@ export class WSManTransport {
   private readonly charset: BodyCharset;
   /** The charset as Content-Type and OriginalContent name it. */
   private readonly charsetLabel: EncryptedCharset;
+  /** Content-Type of an unsealed body. */
+  private readonly plainType: string;
+  private readonly secure: boolean;
   /** Connection-bound auth: the connection the handshake authenticated. */
   private authenticated: HttpConnection | undefined;
   /** Connection-bound auth handles one exchange at a time: legs and sequence numbers must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly settings: TransportSettings) {
-    this.exchanger = new HttpExchange(new URL(settings.url), settings.tls, USER_AGENT);
+    const url = new URL(settings.url);
+    this.secure = url.protocol === 'https:';
+    this.exchanger = new HttpExchange(url, settings.tls, USER_AGENT);
     this.charset = settings.utf16 ? 'utf-16le' : 'utf-8';
     this.charsetLabel = settings.utf16 ? 'UTF-16' : 'UTF-8';
+    this.plainType = `application/soap+xml;charset=${this.charsetLabel}`;
   }
 
   exchange(envelope: string, options: ExchangeOptions): Promise<SoapReplyText> {
@@ -88,9 +101,9 @@ export class WSManTransport {
     const auth = this.settings.auth;
     let token = auth.initialToken();
     for (;;) {
-      const response = await this.post(payload, this.plainType(), token, options);
+      const response = await this.post(payload, this.plainType, token, options);
       if (response.status !== 401) return this.interpretPlain(response);
-      token = auth.handleChallenge(challengesOf(response), response.connection);
+      token = auth.handleChallenge(response.challenges, response.connection);
       if (token === undefined) throw this.accessDenied(response);
     }
   }
@@ -119,23 +132,23 @@ export class WSManTransport {
   private async handshake(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
     const auth = this.settings.auth;
     // The certificate the channel bindings hash is known once a TLS connection answered.
-    const probe = auth.bindsFirstToken && this.settings.tls ? await this.post(EMPTY, this.plainType(), undefined, options) : undefined;
+    const probe = auth.bindsFirstToken && this.settings.tls ? await this.post(EMPTY, this.plainType, undefined, options) : undefined;
     await auth.prepare?.(probe?.connection);
-    let response = await this.post(EMPTY, this.plainType(), auth.initialToken(), options);
+    let response = await this.post(EMPTY, this.plainType, auth.initialToken(), options);
     while (response.status === 401) {
-      const token = auth.handleChallenge(challengesOf(response), response.connection);
+      const token = auth.handleChallenge(response.challenges, response.connection);
       if (token === undefined) throw this.accessDenied(response);
-      response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType(), token, options);
+      response = auth.complete ? await this.postMessage(payload, token, options) : await this.post(EMPTY, this.plainType, token, options);
     }
     if (!auth.complete) {
       // Kerberos: the one leg's answer (200, empty body) carries the AP-REP that completes the
       // context; the message itself goes next, sealed.
-      auth.handleAccepted?.(challengesOf(response));
+      auth.handleAccepted?.(response.challenges);
       if (!auth.complete) return this.interpretPlain(response);
       this.authenticated = response.connection;
       return this.accept(await this.postMessage(payload, undefined, options));
     }
-    auth.handleAccepted?.(challengesOf(response));
+    auth.handleAccepted?.(response.challenges);
     this.authenticated = response.connection;
     return this.accept(response);
   }
@@ -147,13 +160,12 @@ export class WSManTransport {
   private accessDenied(response: HttpResponse): WSManError {
     const scheme = this.settings.auth.scheme;
     if (scheme === undefined) return wsmanError('E_ACCESSDENIED');
-    const secure = new URL(this.settings.url).protocol === 'https:';
-    return wsmanError('E_ACCESSDENIED', { cause: new AuthenticationRefused(scheme, offeredSchemes(challengesOf(response)), secure) });
+    return wsmanError('E_ACCESSDENIED', { cause: new AuthenticationRefused(scheme, offeredSchemes(response.challenges), this.secure) });
   }
 
   /** The message as the session sends it: sealed when encrypting. */
   private postMessage(payload: Buffer, token: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
-    if (!this.settings.encrypt) return this.post(payload, this.plainType(), token, options);
+    if (!this.settings.encrypt) return this.post(payload, this.plainType, token, options);
     const sealed = this.seal(payload);
     return this.post(sealed.body, sealed.contentType, token, options);
   }
@@ -171,7 +183,7 @@ export class WSManTransport {
    */
   private accept(response: HttpResponse): SoapReplyText {
     if (!this.settings.encrypt || (response.status !== 200 && response.status !== 500)) return this.interpretPlain(response);
-    const contentType = response.headers['content-type'];
+    const contentType = response.contentType;
     const auth = this.settings.auth;
     try {
       if (!auth.unwrap || !isEncryptedContentType(contentType)) throw cannotDecrypt('the reply is not encrypted');
@@ -184,18 +196,18 @@ export class WSManTransport {
     }
   }
 
-  private plainType(): string {
-    return `application/soap+xml;charset=${this.charsetLabel}`;
-  }
-
-  private post(body: Buffer, contentType: string, token: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
-    const headers: Record<string, string> = { Connection: 'Keep-Alive', 'Content-Type': contentType, ...options.headers };
-    if (token !== undefined) headers.Authorization = token;
-    return this.exchanger.post(body, headers, options.timeoutMs, options.responseLimit);
+  /**
+   * Per-request authentication may replay a request on a new connection when the kept one was
+   * closed by the server under it; connection-bound authentication never does (the transport
+   * starts a new handshake instead).
+   */
+  private post(body: Buffer, contentType: string, authorization: string | undefined, options: ExchangeOptions): Promise<HttpResponse> {
+    const post: PostOptions = { timeoutMs: options.timeoutMs, responseLimit: options.responseLimit, replayable: !this.settings.auth.connectionBound };
+    return this.exchanger.post(body, { contentType, authorization, headers: options.headers }, post);
   }
 
   private interpretPlain(response: HttpResponse): SoapReplyText {
-    return this.interpret(response.status, response.headers['content-type'], response.body);
+    return this.interpret(response.status, response.contentType, response.body);
   }
 
   private interpret(status: number, contentType: string | undefined, body: Buffer): SoapReplyText {
