@@ -239,6 +239,9 @@ export class ShellCommand {
         this.waiters.add(check);
         abandoned?.addEventListener('abort', onAbort);
       });
+      // Woken by the first chunk: what the pipes deliver in the same turn of the event loop goes out with it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (abandoned?.aborted) throw wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT');
     }
     if (this.failure) throw this.failure;
     const taken = this.take(streams, budget);
