@@ -286,7 +286,7 @@ async function compareStreams(peers: Peers, serverPid: number | undefined, sizes
     progress(size.name);
     const mine = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
     const theirs = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
-    const runs = size.bytes > 32 * MB ? 1 : RUNS;
+    const runs = RUNS;
     for (let i = 0; i < runs; i++) {
       await streamRun(peers.ours, serverPid, size.bytes, mine);
       if (peers.python) await streamRun(peers.python, serverPid, size.bytes, theirs);
