@@ -9,7 +9,7 @@
  * and the same stdout runs against a stand-in server answering from memory (the clients alone).
  *
  *   BENCH_SUITE=shell npm run bench           stdout 32 MB (3 runs each) and round trips
- *   BENCH_FILTER='1 GB' BENCH_SUITE=shell …    the 1 GB run (only when the filter names it)
+ *   BENCH_FILTER='1 GB' BENCH_SUITE=shell …    the 1 GB runs (3 each; only when the filter names it)
  *   BENCH_SECONDS=N                            round-trip time per client (default 2)
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
