@@ -9,7 +9,7 @@
  * and the same stdout runs against a stand-in server answering from memory (the clients alone).
  *
  *   BENCH_SUITE=shell npm run bench           stdout 32 MB (3 runs each) and round trips
- *   BENCH_FILTER='1 GB' BENCH_SUITE=shell …    the 1 GB run (only when the filter names it)
+ *   BENCH_FILTER='1 GB' BENCH_SUITE=shell …    the 1 GB runs (3 each; only when the filter names it)
  *   BENCH_SECONDS=N                            round-trip time per client (default 2)
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -139,20 +139,21 @@ const memory = {
 };
 
 /**
- * A stand-in for the endpoint that answers from memory: Create, Command, then Receive replies of
- * CHUNK bytes each (base64 of zeros, prepared once) until the bytes the command line asked for
- * (`head -c N`) are out, then Done. It measures the clients alone: no processes, no pipes.
+ * A stand-in for the endpoint that answers from memory: Create, Command, then Receive replies
+ * filling each request's MaxEnvelopeSize as the endpoint does (base64 of zeros, prepared once per
+ * size and written as it is) until the bytes the command line asked for (`head -c N`) are out,
+ * then Done. It measures the clients alone: no processes, no pipes, next to no server work.
  */
-const CANNED_CHUNK = 381_000;
+const CANNED_FRAME = 2048;
 const ENVELOPE_HEAD = `<s:Envelope xml:lang="en-US" xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:x="http://schemas.xmlsoap.org/ws/2004/09/transfer" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Header><a:Action>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Response</a:Action><a:MessageID>uuid:00000000-0000-0000-0000-000000000001</a:MessageID><a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To><a:RelatesTo>`;
 
 async function startCannedServer(): Promise<{ url: string; close(): Promise<void> }> {
   const remaining = new Map<string, number>();
-  const payloads = new Map<number, string>();
-  const payload = (bytes: number): string => {
-    let text = payloads.get(bytes);
-    if (text === undefined) payloads.set(bytes, (text = Buffer.alloc(bytes).toString('base64')));
-    return text;
+  const payloads = new Map<number, Buffer>();
+  const payload = (bytes: number): Buffer => {
+    let base64 = payloads.get(bytes);
+    if (base64 === undefined) payloads.set(bytes, (base64 = Buffer.from(Buffer.alloc(bytes).toString('base64'), 'latin1')));
+    return base64;
   };
   let next = 0;
   const server = createServer((request, response) => {
@@ -161,29 +162,34 @@ async function startCannedServer(): Promise<{ url: string; close(): Promise<void
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString();
       const messageId = /MessageID>([^<]+)</.exec(text)?.[1] ?? '';
-      let body = '';
+      const head = `${ENVELOPE_HEAD}${messageId}</a:RelatesTo></s:Header><s:Body>`;
+      let parts: (string | Buffer)[] = [];
       if (text.includes('transfer/Create<')) {
-        body = `<x:ResourceCreated><a:Address>x</a:Address><a:ReferenceParameters><w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI><w:SelectorSet><w:Selector Name="ShellId">S${++next}</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>`;
+        parts = [`<x:ResourceCreated><a:Address>x</a:Address><a:ReferenceParameters><w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI><w:SelectorSet><w:Selector Name="ShellId">S${++next}</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>`];
       } else if (text.includes('shell/Command<')) {
         const id = `C${++next}`;
         remaining.set(id, Number(/head -c (\d+)/.exec(text)?.[1] ?? '0'));
-        body = `<rsp:CommandResponse><rsp:CommandId>${id}</rsp:CommandId></rsp:CommandResponse>`;
+        parts = [`<rsp:CommandResponse><rsp:CommandId>${id}</rsp:CommandId></rsp:CommandResponse>`];
       } else if (text.includes('shell/Receive<')) {
         const id = /CommandId="([^"]+)"/.exec(text)![1];
+        const envelope = Number(/MaxEnvelopeSize[^>]*>(\d+)</.exec(text)?.[1] ?? '153600');
         const left = remaining.get(id) ?? 0;
-        const bytes = Math.min(left, CANNED_CHUNK);
+        const bytes = Math.min(left, Math.floor((envelope - CANNED_FRAME) / 4) * 3);
         remaining.set(id, left - bytes);
-        const stream = bytes ? `<rsp:Stream Name="stdout" CommandId="${id}">${payload(bytes)}</rsp:Stream>` : '';
-        const done = left - bytes === 0;
-        body = done
-          ? `<rsp:ReceiveResponse>${stream}<rsp:Stream Name="stdout" CommandId="${id}" End="true"></rsp:Stream><rsp:Stream Name="stderr" CommandId="${id}" End="true"></rsp:Stream><rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState></rsp:ReceiveResponse>`
-          : `<rsp:ReceiveResponse>${stream}<rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"/></rsp:ReceiveResponse>`;
+        const stream = bytes ? [`<rsp:Stream Name="stdout" CommandId="${id}">`, payload(bytes), '</rsp:Stream>'] : [];
+        parts =
+          left - bytes === 0
+            ? ['<rsp:ReceiveResponse>', ...stream, `<rsp:Stream Name="stdout" CommandId="${id}" End="true"></rsp:Stream><rsp:Stream Name="stderr" CommandId="${id}" End="true"></rsp:Stream><rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState></rsp:ReceiveResponse>`]
+            : ['<rsp:ReceiveResponse>', ...stream, `<rsp:CommandState CommandId="${id}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"/></rsp:ReceiveResponse>`];
       } else if (text.includes('shell/Signal<')) {
-        body = '<rsp:SignalResponse/>';
+        parts = ['<rsp:SignalResponse/>'];
       }
-      const reply = Buffer.from(`${ENVELOPE_HEAD}${messageId}</a:RelatesTo></s:Header><s:Body>${body}</s:Body></s:Envelope>`);
-      response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.length });
-      response.end(reply);
+      const reply = [head, ...parts, '</s:Body></s:Envelope>'].map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
+      response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.reduce((sum, part) => sum + part.length, 0) });
+      response.socket?.cork();
+      for (const part of reply) response.write(part);
+      response.end();
+      response.socket?.uncork();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -280,7 +286,7 @@ async function compareStreams(peers: Peers, serverPid: number | undefined, sizes
     progress(size.name);
     const mine = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
     const theirs = { mbPerSecond: [] as number[], clientPeakKb: 0, endpointPeakKb: [] as number[] };
-    const runs = size.bytes > 32 * MB ? 1 : RUNS;
+    const runs = RUNS;
     for (let i = 0; i < runs; i++) {
       await streamRun(peers.ours, serverPid, size.bytes, mine);
       if (peers.python) await streamRun(peers.python, serverPid, size.bytes, theirs);

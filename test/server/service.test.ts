@@ -34,7 +34,7 @@ function request(resourceUri: string, action: string, body = '', operationTimeou
 async function send(service: WSManService, xml: string) {
   const reply = await service.handle(xml, CALLER);
   if (reply.status !== 200 && reply.status !== 500) throw new Error(`status ${reply.status}`);
-  const body = childElements(readSoapMessage(parseXml(reply.body)).body!)[0];
+  const body = childElements(readSoapMessage(parseXml([reply.body].flat().join(''))).body!)[0];
   return { status: reply.status, body, fault: reply.status === 500 ? readFault(body) : undefined };
 }
 

@@ -432,17 +432,25 @@ export class DefaultWSManShellApi implements WSManShellApi {
    * WSMAN_FLAG_RECEIVE_DELAY_OUTPUT_STREAM a single reply is delivered and the operation ends with
    * RECEIVE_DELAY_STREAM_REQUEST_PROCESSED: the caller asks for more when it is ready (flow control).
    * While the shell or command is disconnected no Receive is sent; polling resumes on reconnect.
+   * Polling, the next Receive goes out as soon as a reply has arrived, before its callbacks run
+   * (still one Receive on the wire at a time).
    */
   async #receiveLoop(operation: OperationState, streams: readonly string[], delay: boolean, callback: Completion): Promise<void> {
     const { shell, command } = operation;
     const wanted = (): boolean => !operation.closed && shell.connected.open && (command?.connected.open ?? true);
+    const receive = (): Promise<ReceivedOutput | undefined> => this.wire.receive(shell.session, shell.address!, streams, command?.commandId, wanted);
+    let next: Promise<ReceivedOutput | undefined> | undefined;
     for (;;) {
-      await shell.connected.wait();
-      if (command) await command.connected.wait();
+      if (!next) {
+        await shell.connected.wait();
+        if (command) await command.connected.wait();
+      }
       if (operation.closed) return;
+      const pending = next ?? receive();
+      next = undefined;
       let output: ReceivedOutput | undefined;
       try {
-        output = await this.wire.receive(shell.session, shell.address!, streams, command?.commandId, wanted);
+        output = await pending;
       } catch (error) {
         // A Receive cut short by Disconnect is resumed after Reconnect, not reported.
         if (!shell.connected.open || (command && !command.connected.open)) continue;
@@ -456,6 +464,11 @@ export class DefaultWSManShellApi implements WSManShellApi {
       const commandState = state?.state ?? WSMAN_COMMAND_STATE_RUNNING;
       const exitCode = state?.exitCode ?? 0;
       const chunks = output.streams.length ? output.streams : last ? [undefined] : [];
+      if (!last && wanted()) {
+        next = receive();
+        // Observed when awaited; a closed operation leaves it unawaited.
+        next.catch(() => undefined);
+      }
       chunks.forEach((chunk, i) => {
         const result: WSMAN_RECEIVE_DATA_RESULT = {
           streamId: chunk?.name ?? '',

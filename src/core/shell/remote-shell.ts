@@ -62,6 +62,11 @@ export interface RunOptions {
 /** The failures of the connection itself, after which the command may still be running on the server. */
 const NETWORK_FAILURES = new Set(['ERROR_WINHTTP_CANNOT_CONNECT', 'ERROR_WINHTTP_CONNECTION_ERROR', 'ERROR_WINHTTP_TIMEOUT']);
 const RECONNECT_DELAY_MS = 500;
+/**
+ * Output a stream holds unread before no further Receive is sent: the endpoint's own output
+ * buffer, so that a reader taking its time still finds the next reply waiting.
+ */
+const OUTPUT_HIGH_WATER_MARK = 1024 * 1024;
 /** ERROR_WSMAN_UNEXPECTED_SELECTORS: the server has no such command (any more). */
 const COMMAND_GONE = 0x8033805b;
 
@@ -197,8 +202,8 @@ export class RemoteCommand {
     });
     // Nobody awaiting exitCode must not turn a failed command into an unhandled rejection.
     this.exitCode.catch(() => undefined);
-    this.stdout = new Readable({ read: () => this.#pump() });
-    this.stderr = new Readable({ read: () => this.#pump() });
+    this.stdout = new Readable({ highWaterMark: OUTPUT_HIGH_WATER_MARK, read: () => this.#pump() });
+    this.stderr = new Readable({ highWaterMark: OUTPUT_HIGH_WATER_MARK, read: () => this.#pump() });
     this.stdin = new Writable({
       write: (chunk: Buffer, _encoding, callback) => this.#send(chunk, false).then(() => callback(), callback),
       final: (callback) => this.#send(Buffer.alloc(0), true).then(() => callback(), callback),
@@ -227,39 +232,46 @@ export class RemoteCommand {
     return complete((async) => this.api.WSManSendShellInput(this.shell, this.handle, 0, WSMAN_STREAM_ID_STDIN, streamData, end, async)).done;
   }
 
-  /** One Receive (one reply) when a stream wants data and none is in flight; more when they still want. */
+  /**
+   * One Receive (one reply) at a time while the streams want data. The next Receive goes out as
+   * soon as a reply has arrived, before its data is handed to the streams, as WinRS does: the
+   * wire still carries one Receive at a time, and the server gathers the next reply while this
+   * process delivers the last. Not while a stream holds its highWaterMark unread: a stream holds at
+   * most that and two replies (the one delivered, the one it sent for), and reading resumes them.
+   */
   #pump(): void {
     if (this.#receiving || this.#finished) return;
     this.#receiving = true;
-    let wantMore = true;
-    let done = false;
+    let arrived = false;
     const call = complete(
       (async) => this.api.WSManReceiveShellOutput(this.shell, this.handle, WSManShellFlag.WSMAN_FLAG_RECEIVE_DELAY_OUTPUT_STREAM, null, async),
       (flags, data) => {
         const result = receiveDataOf(data);
         if (!result) return;
+        const done = result.commandState === WSMAN_COMMAND_STATE_DONE;
+        if (!arrived) {
+          arrived = true;
+          this.#receiving = false;
+          this.#droppedAt = undefined;
+          if (!done && this.#wanted()) this.#pump();
+        }
         const target = result.streamId === WSMAN_STREAM_ID_STDOUT ? this.stdout : result.streamId === WSMAN_STREAM_ID_STDERR ? this.stderr : undefined;
         const bytes = result.streamData.binary;
-        if (target && bytes && bytes.length > 0 && !target.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) wantMore = false;
-        if (flags & Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION && result.commandState === WSMAN_COMMAND_STATE_DONE) {
-          done = true;
-          this.#finish(result.exitCode);
-        }
+        if (target && bytes && bytes.length > 0) target.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        if (flags & Callback.WSMAN_FLAG_CALLBACK_END_OF_OPERATION && done) this.#finish(result.exitCode);
       },
     );
-    call.done.then(
-      () => {
-        this.#receiving = false;
-        this.#droppedAt = undefined;
-        if (!done && wantMore) this.#pump();
-      },
-      (error: Error) => {
-        this.#receiving = false;
-        if (this.#reconnecting(error)) setTimeout(() => this.#pump(), RECONNECT_DELAY_MS);
-        else if (this.#terminated && error instanceof WSManError && error.hresult === COMMAND_GONE) this.#endTerminated();
-        else this.#fail(error);
-      },
-    );
+    call.done.catch((error: Error) => {
+      this.#receiving = false;
+      if (this.#reconnecting(error)) setTimeout(() => this.#pump(), RECONNECT_DELAY_MS);
+      else if (this.#terminated && error instanceof WSManError && error.hresult === COMMAND_GONE) this.#endTerminated();
+      else this.#fail(error);
+    });
+  }
+
+  /** Both streams take more: none is destroyed or holds its highWaterMark unread. */
+  #wanted(): boolean {
+    return [this.stdout, this.stderr].every((stream) => !stream.destroyed && stream.readableLength < stream.readableHighWaterMark);
   }
 
   /** A dropped connection within the reconnect window: the next Receive goes out on a new one. */

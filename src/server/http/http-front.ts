@@ -15,6 +15,7 @@ import { ServerAuthScheme, type ConnectionInfo, type ConnectionSession } from '.
 import { ConnectionBudget } from './connection-budget';
 import { EndpointState } from '../service/endpoint-state';
 import { WSManService } from '../service/wsman-service';
+import type { ReplyBody } from '../resources/resource-provider';
 import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
 import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedCharset } from '../../core/transport/message-encryption';
 
@@ -143,7 +144,7 @@ export class HttpFront {
     });
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
-    const payload = encodeBody(reply.body, body.charset);
+    const payload = encodeReply(reply.body, body.charset);
     const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
     const out = body.sealedWith
       ? encryptMessage(body.sealedWith.security, payload, charsetName, body.sealedWith.protocol)
@@ -191,6 +192,17 @@ export class HttpFront {
     // A refused request may still be sending its body; do not read it.
     if (close) response.once('finish', () => response.socket?.destroySoon());
   }
+}
+
+/** The reply's bytes; a body in pieces is written piece by piece into one buffer, never joined into one string. */
+function encodeReply(body: ReplyBody, charset: BodyCharset): Buffer {
+  if (typeof body === 'string') return encodeBody(body, charset);
+  const encoding = charset === 'utf-8' ? 'utf8' : 'utf16le';
+  const bom = charset === 'utf-8' ? 0 : 2;
+  const bytes = Buffer.allocUnsafe(bom + body.reduce((sum, piece) => sum + Buffer.byteLength(piece, encoding), 0));
+  let at = bom ? bytes.writeUInt16LE(0xfeff, 0) : 0;
+  for (const piece of body) at += bytes.write(piece, at, encoding);
+  return bytes;
 }
 
 /** `application/soap+xml` with UTF-8 (default) or UTF-16; anything else is refused. */

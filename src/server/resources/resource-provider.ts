@@ -54,6 +54,13 @@ export interface AssociationFilter {
 export type Answer<T> = T | Promise<T>;
 
 /**
+ * A reply body's XML: one string, or pieces whose concatenation it is. A large body (a shell's
+ * ReceiveResponse) stays in pieces up to the bytes on the wire: one string that size would cost
+ * V8 a large-object allocation and a copy at every step.
+ */
+export type ReplyBody = string | readonly string[];
+
+/**
  * A change checked and answered but not yet made. The service commits it only once the reply is
  * known to fit and the request is still in time; `commit` makes it durable before it goes live.
  */
@@ -84,7 +91,7 @@ export interface ResourceProvider {
   delete(request: WSManRequest): Answer<void>;
   enumerate(request: WSManRequest, filter: EnumerationFilter): Answer<EnumerationItem[]>;
   /** Custom action `resourceUri/Method` (or one of `actions`, passed whole); returns the response body XML. */
-  invoke(request: WSManRequest, method: string): Answer<string>;
+  invoke(request: WSManRequest, method: string): Answer<ReplyBody>;
 }
 
 export const ResourceProvider = Symbol.for('wsman-automation.server.ResourceProvider');

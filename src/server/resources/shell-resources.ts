@@ -8,6 +8,7 @@ import { inject, injectable } from 'inversify';
 import { wsmanError, type WSManError } from '../../core/errors/wsman-error';
 import { escapeXmlAttribute, escapeXmlText } from '../../core/errors/fault-xml';
 import { parseDuration } from '../../core/protocol/duration';
+import { buildResponseEnvelope } from '../../core/protocol/envelope';
 import { NS } from '../../core/protocol/namespaces';
 import {
   SHELL_ACTION,
@@ -25,15 +26,16 @@ import {
 import { attribute, child, children, textContent, type XmlElement } from '../../core/protocol/xml';
 import type { ProviderInfo } from '../../core/protocol/faults';
 import type { WSManRequest } from '../service/wsman-request';
+import { base64Pieces } from '../shell/base64-pieces';
 import { readCodepage } from '../shell/codepage';
 import type { Shell } from '../shell/shell';
-import { OUTPUT_STREAMS, type BufferMode, type OutputStreamName, type ShellSignal } from '../shell/shell-command';
+import { OUTPUT_STREAMS, type BufferMode, type OutputStreamName, type ReceiveBudget, type ShellSignal } from '../shell/shell-command';
 import { invalidParameter, shellFaultProvider, unknownCommand } from '../shell/shell-faults';
 import { ShellRegistry } from '../shell/shell-registry';
-import type { CreatedResource, EnumerationFilter, EnumerationItem, ResourceProvider, ResourceReference, StagedChange } from './resource-provider';
+import type { CreatedResource, EnumerationFilter, EnumerationItem, ReplyBody, ResourceProvider, ResourceReference, StagedChange } from './resource-provider';
 
-/** What a ReceiveResponse takes besides its rsp:Stream data: the envelope, End markers, CommandState. */
-const RECEIVE_FRAME = 2048;
+/** The largest exit code text an rsp:ExitCode may carry. */
+const WIDEST_EXIT_CODE = -2147483648;
 
 const SIGNALS: Readonly<Record<string, ShellSignal>> = {
   [WSMAN_SIGNAL_SHELL_CODE_TERMINATE.toLowerCase()]: 'terminate',
@@ -82,6 +84,29 @@ function shellAttribute(element: XmlElement, localName: string): string | undefi
 
 function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
+}
+
+const streamOpen = (name: string, id: string): string => `<rsp:Stream Name="${name}" CommandId="${id}">`;
+const STREAM_CLOSE = '</rsp:Stream>';
+const endMarker = (name: string, id: string): string => `<rsp:Stream Name="${name}" CommandId="${id}" End="true"></rsp:Stream>`;
+
+function commandStateXml(id: string, exitCode: number | undefined): string {
+  return exitCode !== undefined
+    ? `<rsp:CommandState CommandId="${id}" State="${WSMAN_COMMAND_STATE_DONE}"><rsp:ExitCode>${exitCode}</rsp:ExitCode></rsp:CommandState>`
+    : `<rsp:CommandState CommandId="${id}" State="${WSMAN_COMMAND_STATE_RUNNING}"/>`;
+}
+
+/**
+ * How much stream data a ReceiveResponse may carry to fill the client's MaxEnvelopeSize, as
+ * Windows does: the envelope the service wraps shell replies in, the End markers of every wanted
+ * stream and a Done state with the widest exit code are reserved; each rsp:Stream element costs
+ * its tags. Sizes are UTF-8 bytes, halved room for a UTF-16 client (the service's own check).
+ */
+function receiveBudget(request: WSManRequest, id: string, streams: readonly OutputStreamName[]): ReceiveBudget {
+  const envelope = buildResponseEnvelope({ action: `${request.action}Response`, relatesTo: request.messageId, bodyXml: '', extraNamespaces: ['shell'] });
+  const frame = `${envelope}<rsp:ReceiveResponse>${streams.map((name) => endMarker(name, id)).join('')}${commandStateXml(id, WIDEST_EXIT_CODE)}</rsp:ReceiveResponse>`;
+  const elementOverhead = Math.max(...streams.map((name) => Buffer.byteLength(streamOpen(name, id) + STREAM_CLOSE)));
+  return { budget: Math.floor(request.maxEnvelopeSize / (request.bytesPerUnit ?? 1)) - Buffer.byteLength(frame), elementOverhead };
 }
 
 @injectable()
@@ -170,7 +195,7 @@ export class ShellResources implements ResourceProvider {
     }));
   }
 
-  async invoke(request: WSManRequest, action: string): Promise<string> {
+  async invoke(request: WSManRequest, action: string): Promise<ReplyBody> {
     const shell = this.shellOf(request);
     return this.registry.use(shell, async () => {
       switch (action) {
@@ -240,7 +265,8 @@ export class ShellResources implements ResourceProvider {
     return '<rsp:SendResponse/>';
   }
 
-  private async receive(shell: Shell, request: WSManRequest): Promise<string> {
+  /** The reply stays in pieces: its base64 text is never one large string (see base64-pieces). */
+  private async receive(shell: Shell, request: WSManRequest): Promise<readonly string[]> {
     const body = request.body;
     if (!body || body.namespace !== NS.shell || body.localName !== 'Receive') throw invalidParameter();
     const desired = shellElement(body, 'DesiredStream');
@@ -249,17 +275,13 @@ export class ShellResources implements ResourceProvider {
     const names = streamList(desired, shell.settings.outputStreams);
     if (names.length === 0 || names.some((name) => !shell.settings.outputStreams.includes(name))) throw invalidParameter();
     const streams = names as OutputStreamName[];
-    const budget = Math.floor(request.maxEnvelopeSize / (request.bytesPerUnit ?? 1)) - RECEIVE_FRAME;
-    const result = await command.receive(streams, budget, request.signal);
     const id = escapeXmlAttribute(command.id);
-    const parts = result.chunks.map((chunk) => `<rsp:Stream Name="${chunk.stream}" CommandId="${id}">${chunk.data.toString('base64')}</rsp:Stream>`);
-    for (const name of result.ended) parts.push(`<rsp:Stream Name="${name}" CommandId="${id}" End="true"></rsp:Stream>`);
-    parts.push(
-      result.exitCode !== undefined
-        ? `<rsp:CommandState CommandId="${id}" State="${WSMAN_COMMAND_STATE_DONE}"><rsp:ExitCode>${result.exitCode}</rsp:ExitCode></rsp:CommandState>`
-        : `<rsp:CommandState CommandId="${id}" State="${WSMAN_COMMAND_STATE_RUNNING}"/>`,
-    );
-    return `<rsp:ReceiveResponse>${parts.join('')}</rsp:ReceiveResponse>`;
+    const result = await command.receive(streams, receiveBudget(request, id, streams), request.signal);
+    const pieces = ['<rsp:ReceiveResponse>'];
+    for (const element of result.elements) pieces.push(streamOpen(element.stream, id), ...base64Pieces(element.parts), STREAM_CLOSE);
+    for (const name of result.ended) pieces.push(endMarker(name, id));
+    pieces.push(commandStateXml(id, result.exitCode), '</rsp:ReceiveResponse>');
+    return pieces;
   }
 
   private async signal(shell: Shell, request: WSManRequest): Promise<string> {

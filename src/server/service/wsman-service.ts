@@ -15,13 +15,13 @@ import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
 import { identifyResponseXml } from '../resources/identify';
 import { endpointReferenceXml, resourceCreatedXml } from '../resources/references';
-import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem } from '../resources/resource-provider';
+import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
 import { EndpointState } from './endpoint-state';
 import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
 import { isIdentify, messageIdOf, validateRequest, type WSManRequest } from './wsman-request';
 
 export type ServiceReply =
-  | { readonly status: 200 | 500; readonly body: string }
+  | { readonly status: 200 | 500; readonly body: ReplyBody }
   /** The request could not be read as XML at all: HTTP 400, empty body (wire.md §4.4). */
   | { readonly status: 400 }
   /** Not Identify, and nobody authenticated: the HTTP layer answers 401. */
@@ -36,6 +36,9 @@ export interface CallerContext {
   /** Aborted when the client is gone (its connection closed before the reply). */
   readonly signal?: AbortSignal;
 }
+
+/** How every response envelope ends (buildResponseEnvelope). */
+const BODY_CLOSE = '</s:Body></s:Envelope>';
 
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
 /** One request's run against its OperationTimeout. */
@@ -185,15 +188,23 @@ export class WSManService {
     }
   }
 
-  private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra: NamespaceKey[] = []): string {
-    const envelope = buildResponseEnvelope({ action, relatesTo: request.messageId, bodyXml, extraNamespaces: extra });
-    if (Buffer.byteLength(envelope) * caller.bytesPerUnit > request.maxEnvelopeSize) {
+  private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra?: NamespaceKey[]): string;
+  private reply(request: WSManRequest, action: string, bodyXml: ReplyBody, caller: CallerContext, extra?: NamespaceKey[]): ReplyBody;
+  private reply(request: WSManRequest, action: string, bodyXml: ReplyBody, caller: CallerContext, extra: NamespaceKey[] = []): ReplyBody {
+    let envelope: ReplyBody = buildResponseEnvelope({ action, relatesTo: request.messageId, bodyXml: typeof bodyXml === 'string' ? bodyXml : '', extraNamespaces: extra });
+    if (typeof bodyXml !== 'string') {
+      // A body in pieces stays in pieces, between the envelope's text before and after its (empty) body.
+      const bodyEnd = envelope.length - BODY_CLOSE.length;
+      envelope = [envelope.slice(0, bodyEnd), ...bodyXml, BODY_CLOSE];
+    }
+    const bytes = typeof envelope === 'string' ? Buffer.byteLength(envelope) : envelope.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0);
+    if (bytes * caller.bytesPerUnit > request.maxEnvelopeSize) {
       throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
     }
     return envelope;
   }
 
-  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<string> {
+  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<ReplyBody> {
     if (request.action === ACTION.pull) return this.pull(request, caller);
     if (request.action === ACTION.release) return this.release(request, caller);
     if (!provider) throw wsmanError('ERROR_WSMAN_INVALID_RESOURCE_URI');

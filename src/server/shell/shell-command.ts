@@ -20,10 +20,7 @@ const GROUP_EXIT_WAIT_MS = 2000;
 /** Output bytes a command may hold for the client before its pipes are paused. */
 export const BUFFER_LIMIT = 1024 * 1024;
 
-/** Bytes an rsp:Stream element takes besides its base64 text (names, a GUID, tags). */
-export const STREAM_ELEMENT_OVERHEAD = 160;
-
-export function base64Length(bytes: number): number {
+function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
 }
 
@@ -45,13 +42,25 @@ export interface CommandSpec {
   readonly codepage: number;
 }
 
-export interface OutputChunk {
+interface OutputChunk {
   readonly stream: OutputStreamName;
   readonly data: Buffer;
 }
 
+/** One rsp:Stream element's worth of output: the pipe's chunks as they came, never copied together. */
+export interface OutputElement {
+  readonly stream: OutputStreamName;
+  readonly parts: readonly Buffer[];
+}
+
+/** What a Receive may fill: `budget` bytes of rsp:Stream elements, each costing `elementOverhead` besides its base64 text. */
+export interface ReceiveBudget {
+  readonly budget: number;
+  readonly elementOverhead: number;
+}
+
 export interface ReceiveResult {
-  readonly chunks: readonly OutputChunk[];
+  readonly elements: readonly OutputElement[];
   /** Streams that have ended and are drained: their End="true" goes out with this reply. */
   readonly ended: readonly OutputStreamName[];
   /** Set once the process has exited and every wanted stream is drained. */
@@ -208,9 +217,9 @@ export class ShellCommand {
 
   /**
    * Waits until output, an end of stream or the exit is there for the wanted streams (or the
-   * request is abandoned), then takes as much as fits in `budget` bytes of rsp:Stream elements.
+   * request is abandoned), then takes as much as fits in the budget's rsp:Stream elements.
    */
-  async receive(streams: readonly OutputStreamName[], budget: number, abandoned: AbortSignal | undefined): Promise<ReceiveResult> {
+  async receive(streams: readonly OutputStreamName[], budget: ReceiveBudget, abandoned: AbortSignal | undefined): Promise<ReceiveResult> {
     if (!this.ready(streams)) {
       await new Promise<void>((resolve, reject) => {
         const done = (): void => {
@@ -230,6 +239,9 @@ export class ShellCommand {
         this.waiters.add(check);
         abandoned?.addEventListener('abort', onAbort);
       });
+      // Woken by the first chunk: what the pipes deliver in the same turn of the event loop goes out with it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (abandoned?.aborted) throw wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT');
     }
     if (this.failure) throw this.failure;
     const taken = this.take(streams, budget);
@@ -237,14 +249,14 @@ export class ShellCommand {
     const ended = streams.filter((name) => this.sources[name].ended && !this.queue.some((chunk) => chunk.stream === name));
     for (const name of ended) this.sources[name].reported = true;
     const finished = this.exit !== undefined && streams.every((name) => ended.includes(name));
-    return { chunks: taken, ended, ...(finished ? { exitCode: this.exit } : {}) };
+    return { elements: taken, ended, ...(finished ? { exitCode: this.exit } : {}) };
   }
 
   /**
    * Takes queued output of the wanted streams in arrival order, adjacent chunks of one stream
-   * merged into one element, while the elements (base64 plus STREAM_ELEMENT_OVERHEAD each) fit.
+   * forming one element, while the elements (their base64 text plus the overhead each) fit.
    */
-  private take(streams: readonly OutputStreamName[], budget: number): OutputChunk[] {
+  private take(streams: readonly OutputStreamName[], { budget, elementOverhead }: ReceiveBudget): OutputElement[] {
     const elements: { stream: OutputStreamName; parts: Buffer[]; size: number }[] = [];
     const remaining: OutputChunk[] = [];
     let used = 0;
@@ -257,7 +269,7 @@ export class ShellCommand {
       const last = elements[elements.length - 1];
       const opening = !last || last.stream !== chunk.stream;
       const current = opening ? 0 : last.size;
-      const room = budget - used - (opening ? STREAM_ELEMENT_OVERHEAD : 0) + base64Length(current);
+      const room = budget - used - (opening ? elementOverhead : 0) + base64Length(current);
       const count = Math.min(chunk.data.length, Math.floor(room / 4) * 3 - current);
       if (count <= 0) {
         full = true;
@@ -267,7 +279,7 @@ export class ShellCommand {
       const element = opening ? { stream: chunk.stream, parts: [], size: 0 } : last;
       if (opening) {
         elements.push(element);
-        used += STREAM_ELEMENT_OVERHEAD;
+        used += elementOverhead;
       }
       used -= base64Length(element.size);
       element.parts.push(count === chunk.data.length ? chunk.data : chunk.data.subarray(0, count));
@@ -280,7 +292,7 @@ export class ShellCommand {
       }
     }
     this.queue = remaining;
-    return elements.map(({ stream, parts }) => ({ stream, data: parts.length === 1 ? parts[0] : Buffer.concat(parts) }));
+    return elements.map(({ stream, parts }) => ({ stream, parts }));
   }
 
   /** Writes stdin; resolves once the pipe has taken it (back-pressure reaches the client's Send). */

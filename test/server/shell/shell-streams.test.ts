@@ -8,9 +8,11 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NS } from '../../../src/core/protocol/namespaces';
-import { children, textContent } from '../../../src/core/protocol/xml';
+import { readSoapMessage } from '../../../src/core/protocol/message';
+import { SHELL_ACTION, WSMAN_CMDSHELL_URI } from '../../../src/core/protocol/shell-protocol';
+import { childElements, children, parseXml, textContent } from '../../../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../../../src/server/endpoint';
-import { faultOf } from '../endpoint-harness';
+import { envelope, faultOf, post } from '../endpoint-harness';
 import { ShellClient, alive } from './shell-client';
 
 let endpoint: RunningEndpoint;
@@ -136,15 +138,41 @@ describe('flow control', () => {
     await alice.deleteReply(shellId);
   });
 
-  it('a small MaxEnvelopeSize makes smaller replies, never an oversized one', async () => {
+  it('a small MaxEnvelopeSize makes smaller replies that fill it, never an oversized one', async () => {
     const shellId = await alice.create();
     const commandId = await alice.command(shellId, 'head -c 100000 /dev/zero');
     await sleep(200);
     const reply = await alice.receiveReply(shellId, commandId, 5000, 8192);
     expect(reply.status).toBe(200);
     expect(Buffer.byteLength(reply.text)).toBeLessThanOrEqual(8192);
+    // Filled as Windows fills it: only the End markers and a Done state with its exit code are held back.
+    expect(Buffer.byteLength(reply.text)).toBeGreaterThan(8192 - 512);
     expect(children(reply.body!, NS.shell, 'Stream').length).toBeGreaterThan(0);
     expect(Buffer.from(textContent(children(reply.body!, NS.shell, 'Stream')[0]), 'base64').length).toBeGreaterThan(4000);
+    await alice.deleteReply(shellId);
+  });
+  it('a UTF-16 client gets its Receive reply in UTF-16LE with a BOM, filled to its MaxEnvelopeSize in bytes', async () => {
+    const shellId = await alice.create();
+    const commandId = await alice.command(shellId, "head -c 30000 /dev/zero | tr '\\0' 'u'");
+    await sleep(200);
+    const { xml } = envelope(endpoint.url!, {
+      resourceUri: WSMAN_CMDSHELL_URI,
+      action: SHELL_ACTION.receive,
+      selectors: [{ name: 'ShellId', value: shellId }],
+      maxEnvelopeSize: 16384,
+      body: `<rsp:Receive xmlns:rsp="${NS.shell}"><rsp:DesiredStream CommandId="${commandId}">stdout stderr</rsp:DesiredStream></rsp:Receive>`,
+    });
+    const reply = await post(endpoint.url!, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]), {
+      headers: { ...alice.auth.headers, 'Content-Type': 'application/soap+xml;charset=UTF-16' },
+    });
+    expect(reply.status).toBe(200);
+    expect([...reply.body.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    expect(reply.body.length).toBeLessThanOrEqual(16384 + 2);
+    expect(reply.body.length).toBeGreaterThan(16384 - 1024);
+    const stream = children(childElements(readSoapMessage(parseXml(reply.body.subarray(2).toString('utf16le'))).body!)[0], NS.shell, 'Stream')[0];
+    const data = Buffer.from(textContent(stream), 'base64');
+    expect(data.length).toBeGreaterThan(5000);
+    expect(data.every((byte) => byte === 0x75)).toBe(true);
     await alice.deleteReply(shellId);
   });
 });
