@@ -1,9 +1,17 @@
 /**
- * Enumerator (IWSManEnumerator): items of an enumeration, pulled BatchItems at a time. The next
- * batch is fetched as soon as the buffer runs dry, so AtEndOfStream is exact without a network
- * call; an enumerator dropped early sends Release (Close, `await using`, or the end of
- * `for await`).
+ * Enumerator (IWSManEnumerator): items of an enumeration, pulled BatchItems at a time.
+ *
+ * Pipelined, one page ahead: as soon as a page becomes the one being read, the Pull for the next
+ * page is sent with its context, so the service works (and the reply travels) while the script
+ * reads the current page. At most two pages are held — the one being read and the one ahead —
+ * whatever the length of the enumeration. Reading the last item of a page waits for the page
+ * ahead (past empty pages), so AtEndOfStream is exact without a network call. A read-ahead Pull
+ * that fails is reported by the next ReadItem, and the stream is then over. An enumerator dropped
+ * early (Close, `await using`, the end of `for await`) sends Release for the live context: with a
+ * Pull in flight it first waits for that Pull, whose reply carries the context to release (the
+ * context a Pull was sent with is spent; a failed Pull leaves nothing to release).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { succeeded, type ComResult } from '../core/hresult';
 import { wsmanError } from '../core/errors/wsman-error';
 import type { WSMAN_SESSION_HANDLE } from '../core/capi/client-api';
@@ -11,11 +19,22 @@ import type { EnumerationPage, OperationTarget, WSManOperations } from '../core/
 import { ComObject } from './com-object';
 import type { IWSManEnumerator } from './interfaces';
 
+/** A read-ahead Pull, settled either way so that an abandoned one never rejects unheard. */
+type Ahead = Promise<{ readonly page: EnumerationPage } | { readonly error: unknown }>;
+
+const NO_ITEMS: readonly string[] = [];
+
 export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIterable<string>, AsyncDisposable {
   readonly implementedInterfaces = ['IWSManEnumerator'] as const;
   protected readonly errorSource = 'Enumerator';
-  #items: string[];
-  #context: string | undefined;
+  /** The page being read (read in place, never copied) and the index of its next item. */
+  #page: readonly string[];
+  #next = 0;
+  /** The Pull for the page after this one; undefined once the sequence ended (or broke, or closed). */
+  #ahead: Ahead | undefined;
+  /** A Pull was queued since the last ReadItem: give the event loop one turn so it reaches the wire. */
+  #unsent = false;
+  #closed = false;
   /** Set after a failed Pull: the context is gone and further reads fail (ERROR_WSMAN_ENUMERATION_INVALID). */
   #broken = false;
   /** A failure of the read-ahead Pull, reported by the next ReadItem (not lost as an end of stream). */
@@ -30,28 +49,43 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
     private readonly machine: string,
   ) {
     super();
-    this.#items = [...first.items];
-    this.#context = first.context;
+    this.#page = first.items;
+    this.#pullAhead(first.context);
   }
 
   protected override errorMachine(): string {
     return this.machine;
   }
 
-  /** Fills an empty buffer from the service; pages may come back empty before the end. */
-  async #refill(): Promise<void> {
-    while (this.#items.length === 0 && this.#context !== undefined) {
-      const context = this.#context;
-      this.#context = undefined;
-      try {
-        const page = await this.operations.pull(this.handle, this.target, context, this.batchItems);
-        this.#items = [...page.items];
-        this.#context = page.context;
-      } catch (error) {
+  /** Sends the Pull for the page after the current one (none once the sequence ended). */
+  #pullAhead(context: string | undefined): void {
+    if (context === undefined || this.#closed) return;
+    this.#ahead = this.operations.pull(this.handle, this.target, context, this.batchItems).then(
+      (page) => ({ page }),
+      (error: unknown) => ({ error }),
+    );
+    this.#unsent = true;
+  }
+
+  /** Once the current page is read: the page ahead becomes current (past empty pages) and the next Pull goes out. */
+  async #advance(): Promise<void> {
+    while (this.#next >= this.#page.length && this.#ahead !== undefined) {
+      const ahead = this.#ahead;
+      const outcome = await ahead;
+      // Closed meanwhile: Close owns the outcome (it releases the context the Pull returned).
+      if (this.#closed || this.#ahead !== ahead) return;
+      this.#ahead = undefined;
+      this.#next = 0;
+      if ('error' in outcome) {
+        this.#page = NO_ITEMS;
         this.#broken = true;
-        throw error;
+        throw outcome.error;
       }
+      this.#page = outcome.page.items;
+      this.#pullAhead(outcome.page.context);
     }
+    // The last page, read: let it go.
+    if (this.#next >= this.#page.length) this.#page = NO_ITEMS;
   }
 
   ReadItem(): Promise<ComResult<string>> {
@@ -62,12 +96,17 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
         throw error;
       }
       if (this.#broken) throw wsmanError('ERROR_WSMAN_ENUMERATION_INVALID');
-      await this.#refill();
-      const item = this.#items.shift();
-      if (item === undefined) throw wsmanError('ERROR_WSMAN_ENUMERATION_CLOSED');
-      // Fetch ahead so that AtEndOfStream answers without the network.
-      if (this.#items.length === 0) {
-        await this.#refill().catch((error: unknown) => {
+      // A script that reads without ever waiting on I/O would otherwise hold the Pull until the page ends.
+      if (this.#unsent) {
+        this.#unsent = false;
+        await nextTurn();
+      }
+      await this.#advance();
+      if (this.#next >= this.#page.length) throw wsmanError('ERROR_WSMAN_ENUMERATION_CLOSED');
+      const item = this.#page[this.#next++];
+      // The page's last item: wait for the page ahead so that AtEndOfStream answers without the network.
+      if (this.#next === this.#page.length) {
+        await this.#advance().catch((error: unknown) => {
           this.#pendingError = error;
         });
       }
@@ -76,7 +115,7 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
   }
 
   get_AtEndOfStream(): ComResult<boolean> {
-    return succeeded(this.#items.length === 0 && (this.#context === undefined || this.#broken) && this.#pendingError === undefined);
+    return succeeded(this.#next >= this.#page.length && this.#ahead === undefined && this.#pendingError === undefined);
   }
 
   get_Error(): ComResult<string> {
@@ -86,11 +125,16 @@ export class Enumerator extends ComObject implements IWSManEnumerator, AsyncIter
   /** Ends the enumeration on the service if items are left (WS-Enumeration Release). */
   Close(): Promise<ComResult<void>> {
     return this.runAsync(async () => {
-      const context = this.#context;
-      this.#context = undefined;
-      this.#items = [];
+      const ahead = this.#ahead;
+      this.#closed = true;
+      this.#ahead = undefined;
+      this.#page = NO_ITEMS;
+      this.#next = 0;
       this.#pendingError = undefined;
-      if (context !== undefined && !this.#broken) await this.operations.release(this.handle, this.target, context);
+      if (ahead === undefined) return;
+      const outcome = await ahead;
+      const context = 'page' in outcome ? outcome.page.context : undefined;
+      if (context !== undefined) await this.operations.release(this.handle, this.target, context);
     });
   }
 
