@@ -8,15 +8,17 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|all
+ *   BENCH_SUITE=endpoint|client|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|enumeration|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — kerberos:
  *                                          Kerberos against a real MIT KDC, bench/kerberos.ts — then
  *                                          dispatch: late-bound calls and the script host's sync bridge,
  *                                          shell: WinRS stdout throughput and round trips, bench/shell.ts,
  *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
- *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts, and
- *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts)
+ *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts,
+ *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts, and
+ *                                          enumeration: the Enumerator over 100,000 instances against a raw
+ *                                          Enumerate/Pull loop, peak RSS, CPU profile, bench/enumeration.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -33,6 +35,7 @@ import { runShellBench, type ShellResults } from './shell';
 import { runCliBench, type CliResults } from './cli';
 import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { runVbscriptBench, type VbscriptRow } from './vbscript';
+import { runEnumerationBench, type EnumerationBenchResults } from './enumeration';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -384,6 +387,7 @@ function writeJson(
   cli: CliResults | undefined,
   hostObjects: HostObjectRow[] | undefined,
   vbscript: VbscriptRow[] | undefined,
+  enumeration: EnumerationBenchResults | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -396,6 +400,7 @@ function writeJson(
     ...(cli ? { cli } : {}),
     ...(hostObjects ? { hostObjects } : {}),
     ...(vbscript ? { vbscript } : {}),
+    ...(enumeration ? { enumeration } : {}),
   });
 }
 
@@ -537,7 +542,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     vbscript = await runVbscriptBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript);
+  let enumeration: EnumerationBenchResults | undefined;
+  if (SUITE === 'all' || SUITE === 'enumeration') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    enumeration = await runEnumerationBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, enumeration);
 }
 
 main().catch((error: unknown) => {
