@@ -1,20 +1,25 @@
 /**
  * The Enumerator's paging over a scripted service (the operations layer answering Pull and
- * Release when the test says so): the next Pull goes out as soon as a page is current, items are
- * read while it is in flight, never more than one page ahead, AtEndOfStream exact without a call,
- * a failed read-ahead reported, Release of the live context after an early close.
+ * Release when the test says so): the next Pull goes out as soon as a page is current and before
+ * its reply is read, items are read while it is in flight, never more than one page ahead,
+ * AtEndOfStream exact without a call, a failed read-ahead or unreadable reply reported, a
+ * misleading context in the reply's text corrected, Release of the live context after an early
+ * close.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Enumerator } from '../../src/automation/enumerator';
 import type { WSMAN_SESSION_HANDLE } from '../../src/core/capi/client-api';
 import { wsmanError } from '../../src/core/errors/wsman-error';
-import type { EnumerationPage, OperationTarget, WSManOperations } from '../../src/core/session/wsman-operations';
+import type { EnumerationPage, OperationTarget, ReceivedPage, WSManOperations } from '../../src/core/session/wsman-operations';
 
 interface PendingPull {
   readonly context: string;
-  resolve(page: EnumerationPage): void;
+  resolve(received: ReceivedPage): void;
   reject(error: unknown): void;
 }
+
+/** A reply whose text shows its context plainly (the hint is the context). */
+const received = (page: EnumerationPage): ReceivedPage => ({ contextHint: page.context, read: () => page });
 
 /** Records every call; Pulls stay in flight until answered, or are answered at once by `auto`. */
 class ScriptedService {
@@ -22,9 +27,9 @@ class ScriptedService {
   readonly pending: PendingPull[] = [];
   auto: ((context: string) => EnumerationPage) | undefined;
 
-  pull(_handle: WSMAN_SESSION_HANDLE, _target: OperationTarget, context: string, maxElements: number): Promise<EnumerationPage> {
+  pull(_handle: WSMAN_SESSION_HANDLE, _target: OperationTarget, context: string, maxElements: number): Promise<ReceivedPage> {
     this.calls.push(`pull ${context} ${maxElements}`);
-    if (this.auto) return Promise.resolve(this.auto(context));
+    if (this.auto) return Promise.resolve(received(this.auto(context)));
     return new Promise((resolve, reject) => this.pending.push({ context, resolve, reject }));
   }
 
@@ -34,9 +39,13 @@ class ScriptedService {
   }
 
   answer(items: readonly string[], context?: string): void {
+    this.answerWith(received({ items, context }));
+  }
+
+  answerWith(reply: ReceivedPage): void {
     const pull = this.pending.shift();
     if (!pull) throw new Error('no Pull in flight');
-    pull.resolve({ items, context });
+    pull.resolve(reply);
   }
 
   fail(error: unknown): void {
@@ -161,6 +170,63 @@ describe('Enumerator paging', () => {
     service.fail(wsmanError('ERROR_WINHTTP_TIMEOUT'));
     expect((await read).error?.name).toBe('ERROR_WINHTTP_TIMEOUT');
     expect((await enumerator.ReadItem()).error?.name).toBe('ERROR_WSMAN_ENUMERATION_INVALID');
+  });
+
+  it('sends the Pull after a page with the context its text shows, before that page is read', async () => {
+    const service = new ScriptedService();
+    const enumerator = enumeratorOver(service, ['a'], 'c1');
+    let callsWhenRead: string[] = [];
+    const last = enumerator.ReadItem();
+    service.answerWith({
+      contextHint: 'c2',
+      read: () => {
+        callsWhenRead = [...service.calls];
+        return { items: ['b'], context: 'c2' };
+      },
+    });
+    expect((await last).value).toBe('a');
+    expect(callsWhenRead).toEqual(['pull c1 3', 'pull c2 3']);
+    const second = enumerator.ReadItem();
+    service.answer([], undefined);
+    expect((await second).value).toBe('b');
+    expect(enumerator.get_AtEndOfStream().value).toBe(true);
+  });
+
+  it('drops an early Pull sent with a misleading context (releasing what it opened) and pulls with the context the reply reads to', async () => {
+    const service = new ScriptedService();
+    const enumerator = enumeratorOver(service, ['a'], 'c1');
+    const first = enumerator.ReadItem();
+    service.answerWith({ contextHint: 'decoy', read: () => ({ items: ['b'], context: 'c2' }) });
+    expect((await first).value).toBe('a');
+    expect(service.calls).toEqual(['pull c1 3', 'pull decoy 3', 'pull c2 3']);
+    // The decoy's answer is never read as a page; the context it carries is released.
+    service.answer(['x'], 'd2');
+    await nextTurn();
+    expect(service.calls).toEqual(['pull c1 3', 'pull decoy 3', 'pull c2 3', 'release d2']);
+    const second = enumerator.ReadItem();
+    service.answer(['c'], undefined);
+    expect((await second).value).toBe('b');
+    expect(await read(enumerator)).toBe('c');
+    expect(enumerator.get_AtEndOfStream().value).toBe(true);
+  });
+
+  it('reports a reply that does not read on the next ReadItem, releasing what the early Pull opened', async () => {
+    const service = new ScriptedService();
+    const enumerator = enumeratorOver(service, ['a'], 'c1');
+    const first = enumerator.ReadItem();
+    service.answerWith({
+      contextHint: 'c2',
+      read: () => {
+        throw wsmanError('ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE');
+      },
+    });
+    expect((await first).value).toBe('a');
+    expect(enumerator.get_AtEndOfStream().value).toBe(false);
+    expect((await enumerator.ReadItem()).error?.name).toBe('ERROR_WSMAN_INVALID_CHARACTERS_IN_RESPONSE');
+    expect((await enumerator.ReadItem()).error?.name).toBe('ERROR_WSMAN_ENUMERATION_INVALID');
+    service.answer(['b'], 'c3');
+    await nextTurn();
+    expect(service.calls).toEqual(['pull c1 3', 'pull c2 3', 'release c3']);
   });
 
   it('Close with a Pull in flight waits for it and releases the context it returned', async () => {

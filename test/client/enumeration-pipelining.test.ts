@@ -13,6 +13,7 @@ import { WSManSessionFlags as F } from '../../src/automation/flags';
 import type { Enumerator } from '../../src/automation/enumerator';
 import type { Session } from '../../src/automation/session';
 import { ACTION } from '../../src/core/protocol/namespaces';
+import type { ReceivedPage, WSManOperations } from '../../src/core/session/wsman-operations';
 import { startEndpoint, type RunningEndpoint } from '../../src/server/endpoint';
 
 const BASIC_HTTP = F.WSManFlagUseBasic | F.WSManFlagCredUsernamePassword | F.WSManFlagNoEncryption;
@@ -107,5 +108,33 @@ describe('Enumerator over the wire', () => {
     expect(viaProxy).toEqual(direct);
     // One Pull per page after the first, none wasted.
     expect(Atomics.load(pulls, 0)).toBe(Math.ceil(direct.length / 4) - 1);
+  });
+
+  it("sends each Pull with the context the endpoint's reply text shows, before reading the reply (and it is the one the reply reads to)", async () => {
+    const session = openSession(endpoint.url!);
+    session.put_BatchItems(3);
+    // The session's operations layer, watched: what each reply's text showed, what it read to.
+    const operations = (session as unknown as { operations: WSManOperations }).operations;
+    const pull = operations.pull.bind(operations);
+    const seen: { hint: string | undefined; context: string | undefined }[] = [];
+    const spy = jest.spyOn(operations, 'pull').mockImplementation(async (...args): Promise<ReceivedPage> => {
+      const received = await pull(...args);
+      return {
+        contextHint: received.contextHint,
+        read: () => {
+          const page = received.read();
+          seen.push({ hint: received.contextHint, context: page.context });
+          return page;
+        },
+      };
+    });
+    try {
+      const read = await names((await session.Enumerate('wmicimv2/Win32_Service')).value! as Enumerator);
+      expect(seen.length).toBe(Math.ceil(read.length / 3) - 1);
+      for (const { hint, context } of seen) expect(hint).toBe(context);
+      expect(seen.filter(({ context }) => context !== undefined).length).toBe(seen.length - 1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
