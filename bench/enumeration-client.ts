@@ -9,10 +9,10 @@
  *   {"op":"raw","url","batchItems","expected"}      the raw loop (raw-enumeration.ts) POSTing the
  *                                          captured bytes, items counted in the reply bytes
  *   {"op":"reset-peak"}                    gc, then VmHWM reset to the current RSS (clear_refs 5)
- *   {"op":"peak"}                          VmHWM and VmRSS now
+ *   {"op":"peak"}                          VmHWM and VmRSS now, then the heap kept after a gc
  *   quit
  *
- * Answers: {ms, items, requests} for an enumeration, {hwmKb, rssKb} for the memory commands,
+ * Answers: {ms, items, requests} for an enumeration, {hwmKb, rssKb, heapKb} for the memory commands,
  * {error} when a command fails.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -46,9 +46,17 @@ function preparedFor(command: Command): Prepared {
   return found;
 }
 
-function memory(): { hwmKb: number; rssKb: number } {
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Peak and current RSS (Linux /proc), then the heap that survives a full collection. */
+function memory(): { hwmKb: number; rssKb: number; heapKb: number } {
   const status = readFileSync('/proc/self/status', 'utf8');
-  return { hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]), rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) };
+  const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  collectGarbage();
+  return { hwmKb, rssKb, heapKb: Math.round(process.memoryUsage().heapUsed / 1024) };
 }
 
 function checkCount(what: string, items: number, expected: number | undefined): void {
@@ -90,7 +98,7 @@ async function run(command: Command): Promise<unknown> {
       return { ms, items: result.items, requests: result.requests, largestReply: result.largestReply };
     }
     case 'reset-peak': {
-      (globalThis as { gc?: () => void }).gc?.();
+      collectGarbage();
       writeFileSync('/proc/self/clear_refs', '5');
       return memory();
     }

@@ -55,6 +55,8 @@ interface Timed {
 interface Memory {
   readonly hwmKb: number;
   readonly rssKb: number;
+  /** Heap used after a full collection. */
+  readonly heapKb: number;
 }
 
 class ClientProcess {
@@ -118,6 +120,8 @@ export interface EnumerationBenchRow {
   /** Median peak RSS of the client process during a client enumeration, MB. */
   readonly clientPeakMb: number;
   readonly rawPeakGrowthMb: number;
+  /** Median heap kept after a client enumeration, over the heap before it (both after a full gc), MB. */
+  readonly clientHeapKeptMb: number;
 }
 
 export interface ProfileArea {
@@ -160,6 +164,7 @@ async function measureRow(client: ClientProcess, url: string, count: number, bat
   const clientGrowth: number[] = [];
   const clientPeak: number[] = [];
   const rawGrowth: number[] = [];
+  const heapKept: number[] = [];
   let requests = 0;
   const once = async (op: 'client' | 'raw'): Promise<void> => {
     const before = await client.send<Memory>({ op: 'reset-peak' });
@@ -169,6 +174,7 @@ async function measureRow(client: ClientProcess, url: string, count: number, bat
       clientMs.push(timed.ms);
       clientGrowth.push(mb(after.hwmKb - before.rssKb));
       clientPeak.push(mb(after.hwmKb));
+      heapKept.push(mb(after.heapKb - before.heapKb));
     } else {
       rawMs.push(timed.ms);
       rawGrowth.push(mb(after.hwmKb - before.rssKb));
@@ -201,6 +207,7 @@ async function measureRow(client: ClientProcess, url: string, count: number, bat
     clientPeakGrowthMb: median(clientGrowth),
     clientPeakMb: median(clientPeak),
     rawPeakGrowthMb: median(rawGrowth),
+    clientHeapKeptMb: median(heapKept),
   };
 }
 
@@ -292,7 +299,7 @@ function report(results: EnumerationBenchResults): void {
     );
     console.log(
       table(
-        ['instances', 'BatchItems', 'items/page', 'requests', 'client ms', 'raw ms', 'client items/s', 'raw items/s', 'client ÷ raw', 'peak RSS MB', '+RSS client MB', '+RSS raw MB'],
+        ['instances', 'BatchItems', 'items/page', 'requests', 'client ms', 'raw ms', 'client items/s', 'raw items/s', 'client ÷ raw', 'peak RSS MB', '+RSS client MB', '+RSS raw MB', 'heap kept MB'],
         results.rows.map((row) => [
           row.count.toLocaleString('en-US'),
           String(row.batchItems),
@@ -306,19 +313,22 @@ function report(results: EnumerationBenchResults): void {
           row.clientPeakMb.toFixed(1),
           row.clientPeakGrowthMb.toFixed(1),
           row.rawPeakGrowthMb.toFixed(1),
+          row.clientHeapKeptMb.toFixed(2),
         ]),
       ),
     );
     console.log(
       `Target: client ÷ raw ≥ ${times(TARGET)} at ${(100_000).toLocaleString('en-US')} instances. items/page: the first page (BatchItems, or fewer when MaxEnvelopeSize is reached). ` +
-        'peak RSS: VmHWM of the client process during a client enumeration; +RSS: that peak less the RSS at its start (after gc) — flat memory means the same +RSS at 10,000 and 100,000.',
+        'peak RSS: VmHWM of the client process during a client enumeration; +RSS: that peak less the RSS at its start (after gc) — flat memory means the same +RSS at 10,000 and 100,000; ' +
+          'heap kept: the heap after a full gc following the enumeration, less the heap before it (what the enumeration left behind).',
     );
     for (const batchItems of BATCH_ITEMS) {
       const small = results.rows.find((row) => row.batchItems === batchItems && row.count === COUNTS[0]);
       const big = results.rows.find((row) => row.batchItems === batchItems && row.count === COUNTS[1]);
       if (small && big) {
         console.log(
-          `BatchItems ${batchItems}: +RSS ${small.clientPeakGrowthMb.toFixed(1)} MB at ${small.count.toLocaleString('en-US')} vs ${big.clientPeakGrowthMb.toFixed(1)} MB at ${big.count.toLocaleString('en-US')} ` +
+          `BatchItems ${batchItems}: +RSS ${small.clientPeakGrowthMb.toFixed(1)} MB at ${small.count.toLocaleString('en-US')} vs ${big.clientPeakGrowthMb.toFixed(1)} MB at ${big.count.toLocaleString('en-US')}, ` +
+            `heap kept ${small.clientHeapKeptMb.toFixed(2)} vs ${big.clientHeapKeptMb.toFixed(2)} MB ` +
             `(${big.count / small.count}× the items); client ÷ raw ${times(small.ratio)} → ${times(big.ratio)}.`,
         );
       }
