@@ -221,9 +221,11 @@ interface ProfileNode {
 function areaOf(url: string, functionName: string): string {
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)' || functionName === '(program)') return `${functionName.slice(1, -1)} (waiting on I/O, V8 itself)`;
+  // Over loopback the kernel delivers to the endpoint inside the call, and a busy host may run the endpoint meanwhile.
+  if (functionName === 'writev' || functionName === 'writeBuffer' || functionName === 'writeUtf8String') return 'socket writes (native)';
   const path = url.replace(/^file:\/\//, '');
   if (path.includes('fast-xml-parser')) return 'fast-xml-parser';
-  if (/src\/core\/protocol\/xml/.test(path)) return 'src/core/protocol/xml* (tree, namespaces, well-formedness, serialize)';
+  if (/src\/core\/protocol\/(xml|wire-reader|well-formed)/.test(path)) return 'XML: src/core/protocol xml, wire-reader, well-formed (tree, namespaces, checks, serialize)';
   if (path.includes('/src/core/protocol/')) return 'src/core/protocol (envelopes, messages, faults)';
   if (path.includes('/src/core/session/')) return 'src/core/session (operations, reply checks)';
   if (path.includes('/src/core/transport/')) return 'src/core/transport (HTTP exchange)';
