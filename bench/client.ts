@@ -48,7 +48,7 @@ export const AUTH = { Authorization: basicAuthorization(USER, PASSWORD) };
 const MACHINE = 'BENCH-HOST';
 const SESSION_FLAGS = WSManSessionFlags.WSManFlagUseBasic | WSManSessionFlags.WSManFlagCredUsernamePassword | WSManSessionFlags.WSManFlagNoEncryption;
 export const GET_LOCATOR = `wmicimv2/${BIG_CLASS}?Name=WinRM`;
-const ENUMERATE_LOCATOR = `wmicimv2/${BIG_CLASS}`;
+export const ENUMERATE_LOCATOR = `wmicimv2/${BIG_CLASS}`;
 export const GET_EXPECT = '<p:Name>WinRM</p:Name>';
 const INSTANCE_COUNT = 10_000;
 const BATCH_ITEMS = [100, 500, 1000];
@@ -224,7 +224,7 @@ export class CapturedRequest implements EnumerateRequest {
   }
 }
 
-class CapturedPull implements PullRequest {
+export class CapturedPull implements PullRequest {
   private readonly template: CapturedTemplate;
   constructor(xml: string) {
     this.template = new CapturedTemplate(xml, [MESSAGE_ID, CONTEXT]);
@@ -560,6 +560,35 @@ function verifyNames(name: string, names: readonly string[], expected: readonly 
 }
 
 /**
+ * The client's own Enumerate and Pull bytes for one BatchItems value, through a recording proxy:
+ * Enumerate, read the first batch (the read-ahead sends the first Pull), Close (Release). Both
+ * must carry MaxElements = BatchItems; they become the raw loop's templates.
+ */
+export async function captureEnumeration(url: string, batchItems: number): Promise<{ enumerate: CapturedRequest; pull: CapturedPull; firstBatchItems: number }> {
+  const proxy = await CaptureProxy.start(url);
+  try {
+    const probe = openSession(proxy.url);
+    ok(probe.put_BatchItems(batchItems), 'put_BatchItems');
+    const enumerator = ok(await probe.Enumerate(ENUMERATE_LOCATOR), 'Enumerate through the capture proxy');
+    let firstBatchItems = 0;
+    while (proxy.captured.length < 2 && !enumerator.get_AtEndOfStream().value) {
+      ok(await enumerator.ReadItem(), 'ReadItem through the capture proxy');
+      firstBatchItems++;
+    }
+    // Release the context the probe leaves open (Close is on the class, not on IWSManEnumerator).
+    if (enumerator instanceof Enumerator) ok(await enumerator.Close(), 'Enumerator.Close');
+    const enumerateXml = proxy.text(0);
+    const pullXml = proxy.text(1);
+    expectIncludes(enumerateXml, `<w:MaxElements>${batchItems}</w:MaxElements>`, 'captured Enumerate');
+    expectIncludes(enumerateXml, '<w:OptimizeEnumeration/>', 'captured Enumerate');
+    expectIncludes(pullXml, `<n:MaxElements>${batchItems}</n:MaxElements>`, 'captured Pull');
+    return { enumerate: new CapturedRequest(enumerateXml), pull: new CapturedPull(pullXml), firstBatchItems };
+  } finally {
+    await proxy.close();
+  }
+}
+
+/**
  * One BatchItems value: the wire check through the proxy (Enumerate and Pull carry
  * MaxElements = BatchItems; their bytes become the raw loop's templates), then client and raw
  * enumerations interleaved, the first client run checked item by item.
@@ -575,32 +604,7 @@ async function measureEnumeration(
   progress(name);
   ok(session.put_BatchItems(batchItems), 'put_BatchItems');
 
-  // Enumerate, read the first batch (the read-ahead then sends the first Pull), Close (Release).
-  const proxy = await CaptureProxy.start(url);
-  let enumerate: CapturedRequest;
-  let pull: CapturedPull;
-  let firstBatchItems = 0;
-  try {
-    const probe = openSession(proxy.url);
-    ok(probe.put_BatchItems(batchItems), 'put_BatchItems');
-    const enumerator = ok(await probe.Enumerate(ENUMERATE_LOCATOR), 'Enumerate through the capture proxy');
-    while (proxy.captured.length < 2 && !enumerator.get_AtEndOfStream().value) {
-      ok(await enumerator.ReadItem(), 'ReadItem through the capture proxy');
-      firstBatchItems++;
-    }
-    // Release the context the probe leaves open (Close is on the class, not on IWSManEnumerator).
-    if (enumerator instanceof Enumerator) ok(await enumerator.Close(), 'Enumerator.Close');
-    const enumerateXml = proxy.text(0);
-    const pullXml = proxy.text(1);
-    expectIncludes(enumerateXml, `<w:MaxElements>${batchItems}</w:MaxElements>`, 'captured Enumerate');
-    expectIncludes(enumerateXml, '<w:OptimizeEnumeration/>', 'captured Enumerate');
-    expectIncludes(pullXml, `<n:MaxElements>${batchItems}</n:MaxElements>`, 'captured Pull');
-    enumerate = new CapturedRequest(enumerateXml);
-    pull = new CapturedPull(pullXml);
-  } finally {
-    await proxy.close();
-  }
-
+  const { enumerate, pull, firstBatchItems } = await captureEnumeration(url, batchItems);
   const raw = new SessionClient(url);
   try {
     let clientItems = 0;

@@ -8,7 +8,7 @@
  *   npm run bench                          BENCH_SECONDS=2 per measurement (default)
  *   BENCH_SECONDS=5 npm run bench          longer, steadier figures
  *   BENCH_JSON=1 npm run bench             also write bench/results/latest.json
- *   BENCH_SUITE=endpoint|client|client-get|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|reader|all
+ *   BENCH_SUITE=endpoint|client|client-get|auth|kerberos|dispatch|shell|cli|host-objects|vbscript|reader|enumeration|all
  *                                          which benchmark runs (default all: endpoint, client, auth —
  *                                          Negotiate + encryption, HTTPS, sealing, bench/auth.ts — client-get:
  *                                          Session.Get against fixed-reply servers, bench/client-get.ts — kerberos:
@@ -17,8 +17,10 @@
  *                                          shell: WinRS stdout throughput and round trips, bench/shell.ts,
  *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
  *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts,
- *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts, and
- *                                          reader: the wire XML reader against parseXml, bench/reader.ts)
+ *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts,
+ *                                          reader: the wire XML reader against parseXml, bench/reader.ts, and
+ *                                          enumeration: the Enumerator over 100,000 instances against a raw
+ *                                          Enumerate/Pull loop, peak RSS, CPU profile, bench/enumeration.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -36,6 +38,7 @@ import { runCliBench, type CliResults } from './cli';
 import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { runVbscriptBench, type VbscriptRow } from './vbscript';
 import { runReaderBench, type ReaderResults } from './reader';
+import { runEnumerationBench, type EnumerationBenchResults } from './enumeration';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { runClientGetBench, type ClientGetResults } from './client-get';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
@@ -390,6 +393,7 @@ function writeJson(
   vbscript: VbscriptRow[] | undefined,
   reader: ReaderResults | undefined,
   clientGet: ClientGetResults | undefined,
+  enumeration: EnumerationBenchResults | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -404,6 +408,7 @@ function writeJson(
     ...(vbscript ? { vbscript } : {}),
     ...(reader ? { reader } : {}),
     ...(clientGet ? { clientGet } : {}),
+    ...(enumeration ? { enumeration } : {}),
   });
 }
 
@@ -555,7 +560,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     reader = await runReaderBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, reader, clientGet);
+  let enumeration: EnumerationBenchResults | undefined;
+  if (SUITE === 'all' || SUITE === 'enumeration') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    enumeration = await runEnumerationBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, reader, clientGet, enumeration);
 }
 
 main().catch((error: unknown) => {

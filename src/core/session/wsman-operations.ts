@@ -17,7 +17,7 @@ import { child, childElements, parseXml, standaloneXml, textContent, XmlSyntaxEr
 import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
 import { KerberosAuth, negotiateAuth } from '../transport/kerberos-client-auth';
 import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
-import { WSManTransport } from '../transport/wsman-transport';
+import { WSManTransport, type SoapReplyText } from '../transport/wsman-transport';
 import type { ClientSession } from './client-session';
 import { DEFAULT_PORTS } from './connection-string';
 import type { Selector } from './resource-uri';
@@ -49,6 +49,18 @@ export interface EnumerationPage {
   readonly items: readonly string[];
   /** Context for the next Pull; undefined once the sequence ended. */
   readonly context: string | undefined;
+}
+
+/** A Pull's reply as received, read on demand: the next Pull may go out before it is read. */
+export interface ReceivedPage {
+  /**
+   * The next context as the reply's text plainly shows it (first child of the PullResponse, no
+   * markup or references in it), found without reading the reply; undefined when the text shows
+   * none or shows EndOfSequence. A guess until read() confirms it.
+   */
+  readonly contextHint: string | undefined;
+  /** Reads and checks the reply (well-formedness, fault, RelatesTo) into its page. */
+  read(): EnumerationPage;
 }
 
 const ENUMERATION_MODE_XML: Readonly<Record<EnumerationMode, string>> = {
@@ -136,12 +148,15 @@ export class WSManOperations {
     return readPage(reply, 'EnumerateResponse', NS.wsman);
   }
 
-  async pull(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, context: string, maxElements: number): Promise<EnumerationPage> {
+  async pull(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, context: string, maxElements: number): Promise<ReceivedPage> {
     const body =
       `<n:Pull xmlns:n="${NS.enumeration}"><n:EnumerationContext>${context}</n:EnumerationContext>` +
       `<n:MaxElements>${maxElements}</n:MaxElements></n:Pull>`;
-    const reply = await this.send(handle, ACTION.pull, target, body);
-    return readPage(reply, 'PullResponse', NS.enumeration);
+    const reply = await this.exchange(handle, ACTION.pull, target, body, {});
+    return {
+      contextHint: contextShownIn(reply.text),
+      read: () => readPage(firstElement(this.readReply(reply.status, reply.text, reply.messageId)), 'PullResponse', NS.enumeration),
+    };
   }
 
   async release(handle: WSMAN_SESSION_HANDLE, target: OperationTarget, context: string): Promise<void> {
@@ -158,6 +173,18 @@ export class WSManOperations {
    * (a Create answers with two elements); faults and transport failures throw.
    */
   async request(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, bodyXml: string, options: RequestOptions): Promise<XmlElement> {
+    const reply = await this.exchange(handle, action, target, bodyXml, options);
+    return this.readReply(reply.status, reply.text, reply.messageId);
+  }
+
+  /** The request sent and its reply received, not yet read. */
+  private async exchange(
+    handle: WSMAN_SESSION_HANDLE,
+    action: string,
+    target: OperationTarget,
+    bodyXml: string,
+    options: RequestOptions,
+  ): Promise<SoapReplyText & { readonly messageId: string }> {
     const session = this.api.sessionOf(handle);
     const connection = this.connection(session, false, options.channel);
     const operationTimeoutMs = options.operationTimeoutMs ?? session.getDword(Option.WSMAN_OPTION_DEFAULT_OPERATION_TIMEOUTMS);
@@ -181,7 +208,7 @@ export class WSManOperations {
       bodyXml,
     );
     const reply = await connection.transport.exchange(envelope, this.limits(session, operationTimeoutMs));
-    return this.readReply(reply.status, reply.text, messageId);
+    return { ...reply, messageId };
   }
 
   private limits(session: ClientSession, operationTimeoutMs?: number): { timeoutMs: number; responseLimit: number } {
@@ -354,6 +381,18 @@ function checkedXml(xml: string): string {
     throw wsmanError('ERROR_WSMAN_INVALID_XML');
   }
   return body;
+}
+
+/**
+ * The context a PullResponse's text shows as its first child, when plain (no markup or character
+ * references, so it goes back into a Pull as is), unless the text mentions EndOfSequence.
+ */
+const SHOWN_CONTEXT =
+  /<(?:[\w.-]+:)?Body(?:\s[^>]*)?>\s*<(?:[\w.-]+:)?PullResponse(?:\s[^>]*)?>\s*<(?:[\w.-]+:)?EnumerationContext(?:\s[^>]*)?>\s*([^<&\s]+)\s*<\//;
+
+function contextShownIn(text: string): string | undefined {
+  if (text.includes('EndOfSequence')) return undefined;
+  return SHOWN_CONTEXT.exec(text)?.[1];
 }
 
 /** Items and the next context of an EnumerateResponse (optimized) or PullResponse. */
