@@ -16,7 +16,8 @@
  *                                          shell: WinRS stdout throughput and round trips, bench/shell.ts,
  *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
  *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts, and
- *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts)
+ *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts,
+ *                                          seal: NTLM sealing of 1 MB against the previous implementation, bench/seal.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
@@ -33,6 +34,7 @@ import { runShellBench, type ShellResults } from './shell';
 import { runCliBench, type CliResults } from './cli';
 import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { runVbscriptBench, type VbscriptRow } from './vbscript';
+import { runSealBench, type SealRow } from './seal';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
@@ -384,6 +386,7 @@ function writeJson(
   cli: CliResults | undefined,
   hostObjects: HostObjectRow[] | undefined,
   vbscript: VbscriptRow[] | undefined,
+  seal: SealRow[] | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -396,6 +399,7 @@ function writeJson(
     ...(cli ? { cli } : {}),
     ...(hostObjects ? { hostObjects } : {}),
     ...(vbscript ? { vbscript } : {}),
+    ...(seal ? { seal } : {}),
   });
 }
 
@@ -537,7 +541,12 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     vbscript = await runVbscriptBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript);
+  let seal: SealRow[] | undefined;
+  if (SUITE === 'all' || SUITE === 'seal') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    seal = await runSealBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, seal);
 }
 
 main().catch((error: unknown) => {
