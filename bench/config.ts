@@ -3,7 +3,7 @@
  *
  *   BENCH_SECONDS   time per measurement after warm-up (default 2)
  *   BENCH_FILTER    only the measurements whose name matches (regular expression, case-insensitive)
- *   BENCH_SUITE     endpoint | client | auth | kerberos | dispatch | shell | cli | seal | all (default all): which benchmark `npm run bench` runs
+ *   BENCH_SUITE     endpoint | client | auth | kerberos | dispatch | shell | cli | seal | endpoint-get | sessions | all (default all): which benchmark `npm run bench` runs
  *   BENCH_JSON      also write bench/results/latest.json
  */
 function benchSeconds(): number {
@@ -14,12 +14,12 @@ function benchSeconds(): number {
   return value;
 }
 
-export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'host-objects' | 'vbscript' | 'seal' | 'all';
+export type Suite = 'endpoint' | 'client' | 'auth' | 'kerberos' | 'dispatch' | 'shell' | 'cli' | 'host-objects' | 'vbscript' | 'seal' | 'endpoint-get' | 'sessions' | 'all';
 
 function benchSuite(): Suite {
   const raw = (process.env['BENCH_SUITE'] ?? '').trim().toLowerCase();
   if (raw === '') return 'all';
-  const suites: readonly Suite[] = ['endpoint', 'client', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'seal', 'all'];
+  const suites: readonly Suite[] = ['endpoint', 'client', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'seal', 'endpoint-get', 'sessions', 'all'];
   if ((suites as readonly string[]).includes(raw)) return raw as Suite;
   throw new Error(`BENCH_SUITE must be one of ${suites.join(', ')} (got "${process.env['BENCH_SUITE']}")`);
 }

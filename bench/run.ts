@@ -17,12 +17,12 @@
  *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
  *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts, and
  *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts,
- *                                          seal: NTLM sealing of 1 MB against the previous implementation, bench/seal.ts)
+ *                                          seal: NTLM sealing of 1 MB against the previous implementation, bench/seal.ts,
+ *                                          endpoint-get: the endpoint's Get against a fixed-reply server, bench/endpoint.ts,
+ *                                          sessions: heap per idle client session, 10,000 at once, bench/sessions.ts)
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ACTION, NS } from '../src/core/protocol/namespaces';
 import { child, childElements, parseXml, textContent } from '../src/core/protocol/xml';
@@ -35,9 +35,12 @@ import { runCliBench, type CliResults } from './cli';
 import { runHostObjectsBench, type HostObjectRow } from './host-objects';
 import { runVbscriptBench, type VbscriptRow } from './vbscript';
 import { runSealBench, type SealRow } from './seal';
+import { runEndpointGetBench, type EndpointGetResult } from './endpoint';
+import { runSessionsBench, type SessionsResult } from './sessions';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
 import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
+import { startBaseline } from './fixed-reply-server';
 import { expectStatus, SessionClient } from './http-client';
 import { BIG_CLASS, BIG_CLASS_URI, generateServiceInstances } from './instances';
 import { enumerateAll, type EnumerationRun } from './raw-enumeration';
@@ -55,39 +58,6 @@ const BATCH_SIZES = [100, 250, 500, 1000];
 const REQUESTS: PairedOptions = { warmupOps: 200, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 200, baselineSliceMs: 100, minOps: 50 };
 // One enumeration per slice; the verified enumeration before it is part of the warm-up.
 const ENUMERATIONS: PairedOptions = { warmupOps: 1, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 1, baselineSliceMs: 100, minOps: 3 };
-
-// ---------------------------------------------------------------------------------------------
-// Baseline: raw node:http with the endpoint's socket options, answering one fixed reply.
-
-interface Baseline {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function startBaseline(reply: Buffer): Promise<Baseline> {
-  const server: Server = createServer({ noDelay: true, keepAliveTimeout: 120_000 }, (req, res) => {
-    // Read the request to its end, as any SOAP server must, then answer in one write.
-    req.on('data', () => undefined);
-    req.on('end', () => {
-      res.writeHead(200, { Server: 'Microsoft-HTTPAPI/2.0', 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.length });
-      res.end(reply);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/wsman`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -387,6 +357,8 @@ function writeJson(
   hostObjects: HostObjectRow[] | undefined,
   vbscript: VbscriptRow[] | undefined,
   seal: SealRow[] | undefined,
+  endpointGet: EndpointGetResult | undefined,
+  sessions: SessionsResult | undefined,
 ): void {
   writeResultsJson({
     suite: SUITE,
@@ -400,6 +372,8 @@ function writeJson(
     ...(hostObjects ? { hostObjects } : {}),
     ...(vbscript ? { vbscript } : {}),
     ...(seal ? { seal } : {}),
+    ...(endpointGet ? { endpointGet } : {}),
+    ...(sessions ? { sessions } : {}),
   });
 }
 
@@ -546,7 +520,17 @@ async function main(): Promise<void> {
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
     seal = await runSealBench();
   }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, seal);
+  let endpointGet: EndpointGetResult | undefined;
+  if (SUITE === 'all' || SUITE === 'endpoint-get') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    endpointGet = await runEndpointGetBench();
+  }
+  let sessions: SessionsResult | undefined;
+  if (SUITE === 'all' || SUITE === 'sessions') {
+    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
+    sessions = await runSessionsBench();
+  }
+  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, seal, endpointGet, sessions);
 }
 
 main().catch((error: unknown) => {
