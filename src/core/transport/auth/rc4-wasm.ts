@@ -98,7 +98,7 @@ const keyByte = [
   ...get(L.i), ...get(L.sj), ...store8,
   ...get(L.j), ...get(L.si), ...store8,
   ...get(L.si), ...get(L.sj), Op.i32Add, ...constant(255), Op.i32And, ...load8,
-]; // prettier-ignore
+];
 
 /** `while (p < limit) { body; p += stride }` as block/loop. */
 function loopWhileBelow(limit: L, stride: number, body: number[]): number[] {
@@ -106,7 +106,7 @@ function loopWhileBelow(limit: L, stride: number, body: number[]): number[] {
     Op.block, VOID_BLOCK, ...get(L.p), ...get(limit), Op.i32GeU, Op.brIf, 0,
     Op.loop, VOID_BLOCK, ...body, ...get(L.p), ...constant(stride), Op.i32Add, ...tee(L.p), ...get(limit), Op.i32LtU, Op.brIf, 0, Op.end,
     Op.end,
-  ]; // prettier-ignore
+  ];
 }
 
 const runBody = [
@@ -124,7 +124,7 @@ const runBody = [
   ...loopWhileBelow(L.end, 1, [...get(L.p), ...get(L.p), ...load8, ...keyByte, Op.i32Xor, ...store8]),
   ...get(L.i), ...get(L.j), ...constant(8), Op.i32Shl, Op.i32Or,
   Op.end,
-]; // prettier-ignore
+];
 
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
@@ -144,5 +144,5 @@ export function rc4WasmModule(): Uint8Array<ArrayBuffer> {
     ...section(5, [1, 0x01, PAGES, PAGES]), // one memory, min = max
     ...section(7, [2, ...name('memory'), 0x02, 0, ...name('run'), 0x00, 0]),
     ...section(10, [1, ...unsigned(code.length), ...code]),
-  ]); // prettier-ignore
+  ]);
 }
