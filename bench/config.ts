@@ -14,7 +14,7 @@ function benchSeconds(): number {
   return value;
 }
 
-export const SUITES = ['endpoint', 'client', 'client-get', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'reader', 'enumeration'] as const;
+export const SUITES = ['endpoint', 'client', 'client-get', 'auth', 'kerberos', 'dispatch', 'shell', 'cli', 'host-objects', 'vbscript', 'reader', 'enumeration', 'seal', 'endpoint-get', 'sessions'] as const;
 export type Suite = (typeof SUITES)[number] | 'all';
 
 function benchSuite(): Suite {

@@ -18,31 +18,35 @@
  *                                          cli: `wsman e` of 100,000 items vs the Enumerator alone,
  *                                          host-objects: Dictionary, RegExp, MSXML, bench/host-objects.ts,
  *                                          vbscript: the VBScript engine against JScript, bench/vbscript.ts,
- *                                          reader: the wire XML reader against parseXml, bench/reader.ts, and
+ *                                          reader: the wire XML reader against parseXml, bench/reader.ts,
  *                                          enumeration: the Enumerator over 100,000 instances against a raw
- *                                          Enumerate/Pull loop, peak RSS, CPU profile, bench/enumeration.ts)
+ *                                          Enumerate/Pull loop, peak RSS, CPU profile, bench/enumeration.ts,
+ *                                          seal: NTLM sealing of 1 MB against the previous implementation, bench/seal.ts,
+ *                                          endpoint-get: the endpoint's Get against a fixed-reply server, bench/endpoint.ts, and
  *   BENCH_FILTER=Enumerate npm run bench   only the measurements whose name matches (regular
  *                                          expression, case-insensitive), e.g. for node --cpu-prof
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ACTION, NS } from '../src/core/protocol/namespaces';
 import { child, childElements, parseXml, textContent } from '../src/core/protocol/xml';
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
-import { runAuthBench, type AuthResults } from './auth';
-import { runDispatchBench, type DispatchRow } from './dispatch';
-import { runKerberosBench, type KerberosResults } from './kerberos';
-import { runShellBench, type ShellResults } from './shell';
-import { runCliBench, type CliResults } from './cli';
-import { runHostObjectsBench, type HostObjectRow } from './host-objects';
-import { runVbscriptBench, type VbscriptRow } from './vbscript';
-import { runReaderBench, type ReaderResults } from './reader';
-import { runEnumerationBench, type EnumerationBenchResults } from './enumeration';
+import { runAuthBench } from './auth';
+import { runDispatchBench } from './dispatch';
+import { runKerberosBench } from './kerberos';
+import { runShellBench } from './shell';
+import { runCliBench } from './cli';
+import { runHostObjectsBench } from './host-objects';
+import { runVbscriptBench } from './vbscript';
+import { runReaderBench } from './reader';
+import { runEnumerationBench } from './enumeration';
+import { runSealBench } from './seal';
+import { runEndpointGetBench } from './endpoint';
+import { runSessionsBench } from './sessions';
 import { CLIENT_USER, clientEnumerates, runClientBench, type ClientResults, type EnumerationEndpoint } from './client';
-import { runClientGetBench, type ClientGetResults } from './client-get';
-import { progress, SECONDS, selected, SUITE, WARMUP_MS } from './config';
+import { runClientGetBench } from './client-get';
+import { progress, SECONDS, selected, SUITE, WARMUP_MS, type Suite } from './config';
 import { environment, fmtMs, fmtRate, table, writeResultsJson } from './format';
+import { startBaseline } from './baseline-server';
 import { expectStatus, SessionClient } from './http-client';
 import { BIG_CLASS, BIG_CLASS_URI, generateServiceInstances } from './instances';
 import { enumerateAll, type EnumerationRun } from './raw-enumeration';
@@ -60,39 +64,6 @@ const BATCH_SIZES = [100, 250, 500, 1000];
 const REQUESTS: PairedOptions = { warmupOps: 200, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 200, baselineSliceMs: 100, minOps: 50 };
 // One enumeration per slice; the verified enumeration before it is part of the warm-up.
 const ENUMERATIONS: PairedOptions = { warmupOps: 1, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, sliceMs: 1, baselineSliceMs: 100, minOps: 3 };
-
-// ---------------------------------------------------------------------------------------------
-// Baseline: raw node:http with the endpoint's socket options, answering one fixed reply.
-
-interface Baseline {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function startBaseline(reply: Buffer): Promise<Baseline> {
-  const server: Server = createServer({ noDelay: true, keepAliveTimeout: 120_000 }, (req, res) => {
-    // Read the request to its end, as any SOAP server must, then answer in one write.
-    req.on('data', () => undefined);
-    req.on('end', () => {
-      res.writeHead(200, { Server: 'Microsoft-HTTPAPI/2.0', 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': reply.length });
-      res.end(reply);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/wsman`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -381,35 +352,8 @@ function endpointJson({ bench, identifyReplyBytes, loadMs }: EndpointResults): o
   };
 }
 
-function writeJson(
-  endpoint: EndpointResults | undefined,
-  client: ClientResults | undefined,
-  auth: AuthResults | undefined,
-  kerberos: KerberosResults | undefined,
-  dispatch: DispatchRow[] | undefined,
-  shell: ShellResults | undefined,
-  cli: CliResults | undefined,
-  hostObjects: HostObjectRow[] | undefined,
-  vbscript: VbscriptRow[] | undefined,
-  reader: ReaderResults | undefined,
-  clientGet: ClientGetResults | undefined,
-  enumeration: EnumerationBenchResults | undefined,
-): void {
-  writeResultsJson({
-    suite: SUITE,
-    ...(endpoint ? endpointJson(endpoint) : {}),
-    ...(client ? { client } : {}),
-    ...(auth ? { auth } : {}),
-    ...(kerberos ? { kerberos } : {}),
-    ...(dispatch ? { dispatch } : {}),
-    ...(shell ? { shell } : {}),
-    ...(cli ? { cli } : {}),
-    ...(hostObjects ? { hostObjects } : {}),
-    ...(vbscript ? { vbscript } : {}),
-    ...(reader ? { reader } : {}),
-    ...(clientGet ? { clientGet } : {}),
-    ...(enumeration ? { enumeration } : {}),
-  });
+function writeJson(endpoint: EndpointResults | undefined, results: Readonly<Record<string, unknown>>): void {
+  writeResultsJson({ suite: SUITE, ...(endpoint ? endpointJson(endpoint) : {}), ...results });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,6 +436,23 @@ async function runEndpointBench(share: boolean): Promise<EndpointResults> {
   }
 }
 
+/** The suites that run on their own, in the order `all` runs them, and their key in the JSON results. */
+const STANDALONE_SUITES: readonly { readonly name: Suite; readonly jsonKey: string; run(): Promise<unknown> }[] = [
+  { name: 'client-get', jsonKey: 'clientGet', run: runClientGetBench },
+  { name: 'auth', jsonKey: 'auth', run: runAuthBench },
+  { name: 'kerberos', jsonKey: 'kerberos', run: runKerberosBench },
+  { name: 'dispatch', jsonKey: 'dispatch', run: runDispatchBench },
+  { name: 'shell', jsonKey: 'shell', run: runShellBench },
+  { name: 'cli', jsonKey: 'cli', run: runCliBench },
+  { name: 'host-objects', jsonKey: 'hostObjects', run: runHostObjectsBench },
+  { name: 'vbscript', jsonKey: 'vbscript', run: runVbscriptBench },
+  { name: 'reader', jsonKey: 'reader', run: runReaderBench },
+  { name: 'enumeration', jsonKey: 'enumeration', run: runEnumerationBench },
+  { name: 'seal', jsonKey: 'seal', run: runSealBench },
+  { name: 'endpoint-get', jsonKey: 'endpointGet', run: runEndpointGetBench },
+  { name: 'sessions', jsonKey: 'sessions', run: runSessionsBench },
+];
+
 async function main(): Promise<void> {
   const env = environment();
   const what = SUITE === 'all' ? 'endpoint + client benchmark' : `${SUITE} benchmark`;
@@ -501,7 +462,6 @@ async function main(): Promise<void> {
   let endpoint: EndpointResults | undefined;
   let client: ClientResults | undefined;
   // Both suites: the 10,000 instances are loaded once, and the client suite reuses that endpoint.
-  let auth: AuthResults | undefined;
   if (SUITE === 'all' || SUITE === 'endpoint') endpoint = await runEndpointBench(SUITE === 'all' && clientEnumerates());
   try {
     if (SUITE === 'all' || SUITE === 'client') {
@@ -516,56 +476,13 @@ async function main(): Promise<void> {
   } finally {
     await endpoint?.shared?.close();
   }
-  let clientGet: ClientGetResults | undefined;
-  if (SUITE === 'all' || SUITE === 'client-get') {
+  const results: Record<string, unknown> = client ? { client } : {};
+  for (const suite of STANDALONE_SUITES) {
+    if (SUITE !== 'all' && SUITE !== suite.name) continue;
     if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    clientGet = await runClientGetBench();
+    results[suite.jsonKey] = await suite.run();
   }
-  if (SUITE === 'all' || SUITE === 'auth') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    auth = await runAuthBench();
-  }
-  let kerberos: KerberosResults | undefined;
-  if (SUITE === 'all' || SUITE === 'kerberos') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    kerberos = await runKerberosBench();
-  }
-  let dispatch: DispatchRow[] | undefined;
-  if (SUITE === 'all' || SUITE === 'dispatch') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    dispatch = await runDispatchBench();
-  }
-  let shell: ShellResults | undefined;
-  if (SUITE === 'all' || SUITE === 'shell') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    shell = await runShellBench();
-  }
-  let cli: CliResults | undefined;
-  if (SUITE === 'all' || SUITE === 'cli') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    cli = await runCliBench();
-  }
-  let hostObjects: HostObjectRow[] | undefined;
-  if (SUITE === 'all' || SUITE === 'host-objects') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    hostObjects = await runHostObjectsBench();
-  }
-  let vbscript: VbscriptRow[] | undefined;
-  if (SUITE === 'all' || SUITE === 'vbscript') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    vbscript = await runVbscriptBench();
-  }
-  let reader: ReaderResults | undefined;
-  if (SUITE === 'all' || SUITE === 'reader') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    reader = await runReaderBench();
-  }
-  let enumeration: EnumerationBenchResults | undefined;
-  if (SUITE === 'all' || SUITE === 'enumeration') {
-    if (SUITE === 'all') console.log('\n' + '='.repeat(100) + '\n');
-    enumeration = await runEnumerationBench();
-  }
-  writeJson(endpoint, client, auth, kerberos, dispatch, shell, cli, hostObjects, vbscript, reader, clientGet, enumeration);
+  writeJson(endpoint, results);
 }
 
 main().catch((error: unknown) => {

@@ -1,14 +1,23 @@
 /** MS-WSMV encrypted bodies (wire.md §4.5): the exact framing, round trips, and every way a body can be wrong. */
 import { NegotiateClient, NegotiateServer } from '../../src/core/transport/auth/negotiate';
-import type { SessionSecurity } from '../../src/core/transport/auth/session-security';
+import type { SealPlacement, SessionSecurity } from '../../src/core/transport/auth/session-security';
 import { decryptMessage, encryptMessage, isEncryptedContentType } from '../../src/core/transport/message-encryption';
 
 const CONTENT_TYPE = 'multipart/encrypted;protocol="application/HTTP-SPNEGO-session-encrypted";boundary="Encrypted Boundary"';
 const SIGNATURE = Buffer.alloc(16, 0xab);
 
+/** Fixed parts, written where the caller places them (the SessionSecurity contract). */
+function sealAs(header: Buffer, sealed: Buffer, place?: SealPlacement): { header: Buffer; sealed: Buffer } {
+  if (!place) return { header, sealed };
+  const placed = place(header.length, sealed.length);
+  header.copy(placed.header);
+  sealed.copy(placed.sealed);
+  return placed;
+}
+
 /** Deterministic stand-in for NTLM: a fixed 16-byte header and every byte XOR 0x01. */
 const stub: SessionSecurity = {
-  wrap: (message) => ({ header: SIGNATURE, sealed: Buffer.from(message.map((b) => b ^ 1)) }),
+  wrap: (message, place) => sealAs(SIGNATURE, Buffer.from(message.map((b) => b ^ 1)), place),
   unwrap: (header, sealed) => {
     if (!header.equals(SIGNATURE)) throw new Error('bad signature');
     return Buffer.from(sealed.map((b) => b ^ 1));
@@ -73,7 +82,7 @@ describe('decryptMessage', () => {
   it('is binary-safe: ciphertext holding CRLFs and the boundary text', () => {
     const tricky = Buffer.from('--Encrypted Boundary\r\n\r\n--Encrypted Boundary--\r\n');
     const { contentType, body } = encryptMessage(stub, tricky, 'UTF-8');
-    const sealedWithBoundary = encryptMessage({ ...stub, wrap: () => ({ header: SIGNATURE, sealed: tricky }) }, Buffer.from(tricky.map((b) => b ^ 1)), 'UTF-8');
+    const sealedWithBoundary = encryptMessage({ ...stub, wrap: (_message, place) => sealAs(SIGNATURE, tricky, place) }, Buffer.from(tricky.map((b) => b ^ 1)), 'UTF-8');
     expect(decryptMessage(stub, contentType, body).payload.equals(tricky)).toBe(true);
     expect(decryptMessage(stub, sealedWithBoundary.contentType, sealedWithBoundary.body).payload.equals(Buffer.from(tricky.map((b) => b ^ 1)))).toBe(true);
   });
@@ -94,6 +103,19 @@ describe('decryptMessage', () => {
     })],
   ])('tolerates %s', (_name, body) => {
     expect(decryptMessage(stub, CONTENT_TYPE, body)).toEqual({ payload: PAYLOAD, charset: 'UTF-8' });
+  });
+
+  it('reads framing longer than the window it first looks in: a long part header, a long epilogue, a large body', () => {
+    const large = Buffer.alloc(10_000, 'x');
+    const data = binary(16, SIGNATURE, Buffer.from(large.map((b) => b ^ 1)));
+    const head = (extra: string): string =>
+      '--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n' + extra +
+      `\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=${large.length}\r\n--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n`;
+    const longHeader = framed({ head: head(`\tX-Padding: ${'p'.repeat(5000)}\r\n`), data });
+    const longEpilogue = framed({ head: head(''), data, tail: '--Encrypted Boundary--\r\n' + '\r\n'.repeat(3000) });
+    for (const body of [longHeader, longEpilogue, framed({ head: head(''), data })]) {
+      expect(decryptMessage(stub, CONTENT_TYPE, body).payload.equals(large)).toBe(true);
+    }
   });
 
   const good = framed({ data: GOOD_DATA });
@@ -133,7 +155,8 @@ describe('with a real Negotiate session', () => {
     const server = new NegotiateServer({ lookupPassword: () => 'pw', computerName: 'WIN-TEST' });
     const done = server.step(client.handleChallenge((server.step(client.initialToken()) as { token: Buffer }).token)!) as { token: Buffer };
     client.handleChallenge(done.token);
-    for (const size of [0, 1, 5000]) {
+    // Past the 4 KB framing window and the RC4 module's 64 KB chunk, at lengths that are not multiples of four.
+    for (const size of [0, 1, 5000, 200_003]) {
       const request = Buffer.alloc(size, 'r');
       const up = encryptMessage(client.security, request, 'UTF-8');
       expect(decryptMessage(server.security, up.contentType, up.body).payload.equals(request)).toBe(true);

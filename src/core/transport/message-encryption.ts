@@ -31,30 +31,32 @@ export interface EncryptedBody {
   readonly body: Buffer;
 }
 
+const CLOSE_DELIMITER = Buffer.from(`--${BOUNDARY}--\r\n`, 'latin1');
+
+/** The body in one buffer, the ciphertext sealed straight into it: framing ‖ header length ‖ header ‖ ciphertext ‖ close delimiter. */
 export function encryptMessage(
   security: SessionSecurity,
   payload: Buffer,
   charset: EncryptedCharset,
   protocol: string = SPNEGO_ENCRYPTED_PROTOCOL,
 ): EncryptedBody {
-  const { header, sealed } = security.wrap(payload);
-  const headerLength = Buffer.alloc(4);
-  headerLength.writeUInt32LE(header.length);
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${BOUNDARY}\r\n` +
-        `\tContent-Type: ${protocol}\r\n` +
-        `\tOriginalContent: type=${ORIGINAL_TYPE};charset=${charset};Length=${payload.length}\r\n` +
-        `--${BOUNDARY}\r\n` +
-        '\tContent-Type: application/octet-stream\r\n',
-      'latin1',
-    ),
-    headerLength,
-    header,
-    sealed,
-    Buffer.from(`--${BOUNDARY}--\r\n`, 'latin1'),
-  ]);
-  return { contentType: `${MULTIPART_TYPE};protocol="${protocol}";boundary="${BOUNDARY}"`, body };
+  const opening =
+    `--${BOUNDARY}\r\n` +
+    `\tContent-Type: ${protocol}\r\n` +
+    `\tOriginalContent: type=${ORIGINAL_TYPE};charset=${charset};Length=${payload.length}\r\n` +
+    `--${BOUNDARY}\r\n` +
+    '\tContent-Type: application/octet-stream\r\n';
+  const openingLength = Buffer.byteLength(opening, 'latin1');
+  let body: Buffer | undefined;
+  security.wrap(payload, (headerLength, sealedLength) => {
+    const dataAt = openingLength + 4 + headerLength;
+    body = Buffer.allocUnsafe(dataAt + sealedLength + CLOSE_DELIMITER.length);
+    body.write(opening, 0, 'latin1');
+    body.writeUInt32LE(headerLength, openingLength);
+    CLOSE_DELIMITER.copy(body, dataAt + sealedLength);
+    return { header: body.subarray(openingLength + 4, dataAt), sealed: body.subarray(dataAt, dataAt + sealedLength) };
+  });
+  return { contentType: `${MULTIPART_TYPE};protocol="${protocol}";boundary="${BOUNDARY}"`, body: body! };
 }
 
 /** Whether a Content-Type announces an encrypted body (the type only; decryptMessage checks the rest). */
@@ -110,6 +112,26 @@ function readMetadata(block: string, protocol: string): Metadata {
   return { charset, length: Number(length) };
 }
 
+/** How much of either end of a body the framing is first looked for in (it is a few hundred bytes; a miss retries on the whole body). */
+const FRAMING_WINDOW = 4096;
+
+/**
+ * `pattern` run over the body's `head` or `tail` window as Latin-1 (one character per byte, so
+ * indexes are byte offsets, returned relative to the whole body); the whole body when the window
+ * does not hold a match, so the outcome is the same as matching the whole body.
+ */
+function framingMatch(body: Buffer, pattern: RegExp, end: 'head' | 'tail'): RegExpExecArray | null {
+  if (body.length > FRAMING_WINDOW) {
+    const windowStart = end === 'head' ? 0 : body.length - FRAMING_WINDOW;
+    const found = pattern.exec(body.toString('latin1', windowStart, windowStart + FRAMING_WINDOW));
+    if (found) {
+      found.index += windowStart;
+      return found;
+    }
+  }
+  return pattern.exec(body.toString('latin1'));
+}
+
 /**
  * The plaintext of an encrypted body. `contentType` must be multipart/encrypted with this protocol
  * and the boundary the body uses; throws ERROR_WSMAN_CANNOT_DECRYPT for anything malformed, a
@@ -127,17 +149,16 @@ export function decryptMessage(
   const boundary = typeParameters.get('boundary');
   if (boundary !== BOUNDARY) throw cannotDecrypt(`the boundary is not "${BOUNDARY}"`);
 
-  // Latin-1 maps every byte to one character, so string offsets are byte offsets.
-  const text = body.toString('latin1');
   const delimiter = `--\\s*${escapeRegExp(boundary)}`;
-  const head = new RegExp(`^\\s*${delimiter}\\r\\n([\\s\\S]*?)${delimiter}\\r\\n\\s*Content-Type:\\s*application/octet-stream\\r\\n`, 'i').exec(text);
+  const head = framingMatch(body, new RegExp(`^\\s*${delimiter}\\r\\n([\\s\\S]*?)${delimiter}\\r\\n\\s*Content-Type:\\s*application/octet-stream\\r\\n`, 'i'), 'head');
   if (!head) throw cannotDecrypt('the body does not start with the metadata and octet-stream parts');
+  const dataStart = head.index + head[0].length;
   // RFC 2046 allows an epilogue after the close delimiter; OMI sends an empty line there. Only line breaks are accepted.
-  const tail = new RegExp(`${delimiter}--\\r\\n(?:\\r\\n)*$`).exec(text);
-  if (!tail || tail.index < head[0].length) throw cannotDecrypt('the closing boundary is missing');
+  const tail = framingMatch(body, new RegExp(`${delimiter}--\\r\\n(?:\\r\\n)*$`), 'tail');
+  if (!tail || tail.index < dataStart) throw cannotDecrypt('the closing boundary is missing');
   const metadata = readMetadata(head[1]!, protocol);
 
-  const data = body.subarray(head[0].length, tail.index);
+  const data = body.subarray(dataStart, tail.index);
   if (data.length < 4) throw cannotDecrypt('the encrypted part is truncated');
   const headerLength = data.readUInt32LE(0);
   if (4 + headerLength > data.length) throw cannotDecrypt('the encrypted part is shorter than its header length');

@@ -135,7 +135,10 @@ export class HttpFront {
       if (!response.writableFinished) gone.abort();
     });
     const reply = await this.service.handle(text, {
-      signal: gone.signal,
+      // Made on first use, as the service's own (an AbortSignal costs microseconds; most operations never wait on one).
+      get signal(): AbortSignal {
+        return gone.signal;
+      },
       principal: auth.principal,
       secure,
       bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,

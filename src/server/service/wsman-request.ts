@@ -5,7 +5,7 @@
 import { wsmanError } from '../../core/errors/wsman-error';
 import { parseDuration } from '../../core/protocol/duration';
 import type { FragmentTransfer, OptionEntry } from '../../core/protocol/envelope';
-import { readRequestHeader, type SoapMessage } from '../../core/protocol/message';
+import { readRequestHeader, type RequestHeaderFields, type SoapMessage } from '../../core/protocol/message';
 import { ANONYMOUS_ADDRESS, DIALECT, NS } from '../../core/protocol/namespaces';
 import { childElements, type XmlElement } from '../../core/protocol/xml';
 import type { Selector } from '../../core/session/resource-uri';
@@ -39,17 +39,16 @@ export interface WSManRequest {
 /** Smallest MaxEnvelopeSize a service accepts (wire.md §2.2, MS-WSMV §3.1.4.1.7). */
 export const MIN_ENVELOPE_SIZE = 8192;
 
-/** The MessageID alone, so that even a refused request gets a fault that relates to it. */
-export function messageIdOf(message: SoapMessage): string {
-  return readRequestHeader(message.header).messageId ?? '';
+/** The request's headers, read once: their MessageID lets even a refused request get a fault that relates to it. */
+export function requestHeaderOf(message: SoapMessage): RequestHeaderFields {
+  return readRequestHeader(message.header);
 }
 
 function firstBodyElement(message: SoapMessage): XmlElement | undefined {
   return message.body ? childElements(message.body)[0] : undefined;
 }
 
-export function validateRequest(message: SoapMessage, config: WinRMConfig, principal: Principal): WSManRequest {
-  const header = readRequestHeader(message.header);
+export function validateRequest(message: SoapMessage, header: RequestHeaderFields, config: WinRMConfig, principal: Principal): WSManRequest {
   const notUnderstood = header.notUnderstood[0];
   if (notUnderstood) throw wsmanError('ERROR_WSMAN_SOAP_FAULT_MUST_UNDERSTAND');
   if (header.action === undefined || header.messageId === undefined || !header.hasReplyTo || header.resourceUri === undefined) {

@@ -18,7 +18,7 @@ import { endpointReferenceXml, resourceCreatedXml } from '../resources/reference
 import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
 import { EndpointState } from './endpoint-state';
 import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
-import { isIdentify, messageIdOf, validateRequest, type WSManRequest } from './wsman-request';
+import { isIdentify, requestHeaderOf, validateRequest, type WSManRequest } from './wsman-request';
 
 export type ServiceReply =
   | { readonly status: 200 | 500; readonly body: ReplyBody }
@@ -75,16 +75,25 @@ export class WSManService {
     if (isIdentify(message)) return { status: 200, body: buildIdentifyResponseEnvelope(this.identify(caller)) };
     if (caller.principal.scheme === 'Anonymous') return { status: 401 };
 
-    const relatesTo = messageIdOf(message);
+    const header = requestHeaderOf(message);
+    const relatesTo = header.messageId ?? '';
     let request: WSManRequest;
     const abandon = new AbortController();
-    caller.signal?.addEventListener('abort', () => abandon.abort(), { once: true });
+    let followsCaller = false;
     try {
       request = {
-        ...validateRequest(message, this.state.config, caller.principal),
+        ...validateRequest(message, header, this.state.config, caller.principal),
         ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
         bytesPerUnit: caller.bytesPerUnit,
-        signal: abandon.signal,
+        // Made on first use (most operations never wait on it): an AbortSignal costs microseconds.
+        get signal(): AbortSignal {
+          if (!followsCaller && caller.signal) {
+            followsCaller = true;
+            if (caller.signal.aborted) abandon.abort();
+            else caller.signal.addEventListener('abort', () => abandon.abort(), { once: true });
+          }
+          return abandon.signal;
+        },
       };
     } catch (error) {
       return this.fault(error, relatesTo, undefined);

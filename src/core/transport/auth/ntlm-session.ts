@@ -4,14 +4,22 @@
  * first and then signs the plaintext with the same handle (§3.4.3; swapping the two desynchronises
  * every later message).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { NegotiateFlag } from './ntlm-messages';
-import { hmacMd5, sealKey, signKey, type NtlmRole } from './ntlm-crypto';
+import { sealKey, signKey, type NtlmRole } from './ntlm-crypto';
 import { Rc4 } from './rc4';
 import { securityError } from './security-errors';
-import type { SessionSecurity } from './session-security';
+import type { SealedParts, SealPlacement, SessionSecurity } from './session-security';
 
-const SIGNATURE_VERSION = Buffer.from([1, 0, 0, 0]);
+/** NTLMSSP_MESSAGE_SIGNATURE: Version (1), Checksum (8), SeqNum (4). */
+const SIGNATURE_LENGTH = 16;
+const CHECKSUM_AT = 4;
+const SEQUENCE_AT = 12;
+
+function ownBuffers(headerLength: number, sealedLength: number): SealedParts {
+  const out = Buffer.allocUnsafe(headerLength + sealedLength);
+  return { header: out.subarray(0, headerLength), sealed: out.subarray(headerLength) };
+}
 
 /** One direction of the session: what `sender` sends is signed and sealed with these. */
 class Direction {
@@ -31,11 +39,11 @@ class Direction {
     this.handle = new Rc4(this.sealKey);
   }
 
-  nextSequence(): Buffer {
-    const number = Buffer.alloc(4);
-    number.writeUInt32LE(this.sequence);
-    this.sequence = (this.sequence + 1) >>> 0;
-    return number;
+  /** Takes the next sequence number. */
+  nextSequence(): number {
+    const sequence = this.sequence;
+    this.sequence = (sequence + 1) >>> 0;
+    return sequence;
   }
 }
 
@@ -55,10 +63,12 @@ export class NtlmSessionSecurity implements SessionSecurity {
     this.incoming = new Direction(flags, exportedSessionKey, role === 'client' ? 'server' : 'client');
   }
 
-  wrap(message: Buffer): { header: Buffer; sealed: Buffer } {
+  wrap(message: Buffer, place: SealPlacement = ownBuffers): SealedParts {
     this.requireSealing();
-    const sealed = this.outgoing.handle.update(message);
-    return { header: this.signature(this.outgoing, message), sealed };
+    const parts = place(SIGNATURE_LENGTH, message.length);
+    this.outgoing.handle.updateInto(message, parts.sealed);
+    this.writeSignature(this.outgoing, message, parts.header);
+    return parts;
   }
 
   unwrap(header: Buffer, sealed: Buffer): Buffer {
@@ -82,12 +92,20 @@ export class NtlmSessionSecurity implements SessionSecurity {
     this[direction].resetHandle();
   }
 
-  /** NTLMSSP_MESSAGE_SIGNATURE: version 1, the first 8 bytes of HMAC_MD5(SignKey, SeqNum ‖ message) (RC4'd with key exchange), SeqNum. */
   private signature(direction: Direction, message: Buffer): Buffer {
-    const sequence = direction.nextSequence();
-    const mac = hmacMd5(direction.signKey, sequence, message).subarray(0, 8);
-    const checksum = this.flags & NegotiateFlag.KEY_EXCH ? direction.handle.update(mac) : mac;
-    return Buffer.concat([SIGNATURE_VERSION, checksum, sequence]);
+    const signature = Buffer.allocUnsafe(SIGNATURE_LENGTH);
+    this.writeSignature(direction, message, signature);
+    return signature;
+  }
+
+  /** NTLMSSP_MESSAGE_SIGNATURE into `out`: version 1, the first 8 bytes of HMAC_MD5(SignKey, SeqNum ‖ message) (RC4'd with key exchange), SeqNum. */
+  private writeSignature(direction: Direction, message: Buffer, out: Buffer): void {
+    out.writeUInt32LE(1, 0);
+    out.writeUInt32LE(direction.nextSequence(), SEQUENCE_AT);
+    const mac = createHmac('md5', direction.signKey).update(out.subarray(SEQUENCE_AT, SEQUENCE_AT + 4)).update(message).digest();
+    const checksum = out.subarray(CHECKSUM_AT, SEQUENCE_AT);
+    if (this.flags & NegotiateFlag.KEY_EXCH) direction.handle.updateInto(mac.subarray(0, 8), checksum);
+    else mac.copy(checksum, 0, 0, 8);
   }
 
   private check(received: Buffer, expected: Buffer): void {

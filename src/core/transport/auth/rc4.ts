@@ -1,37 +1,67 @@
 /**
  * RC4, as NTLM uses it: one long-lived cipher per direction whose key stream runs on across
  * messages (MS-NLMP §3.1.5.1), plus the one-shot RC4K. OpenSSL 3 only has RC4 in its legacy provider.
+ *
+ * The key schedule runs in JavaScript; the key stream runs in a tiny WebAssembly function (about
+ * twice the rate of the best JavaScript loop, docs/decisions.md) shared by every cipher: each call
+ * copies the cipher's 256-byte state and the data into the module's memory, in chunks, and back.
  */
+import { RC4_WASM_CHUNK, RC4_WASM_DATA, rc4WasmModule } from './rc4-wasm';
+
+interface Rc4Exports {
+  readonly memory: WebAssembly.Memory;
+  /** XORs memory[start, end) with the key stream of the state at memory[0, 256); `ij` = i | j << 8, in and out. */
+  readonly run: (start: number, end: number, ij: number) => number;
+}
+
+let engine: { readonly exports: Rc4Exports; readonly bytes: Uint8Array } | undefined;
+
+/** The one module instance, compiled on first use (synchronous: the module is a few hundred bytes). */
+function rc4Engine(): { readonly exports: Rc4Exports; readonly bytes: Uint8Array } {
+  if (!engine) {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(rc4WasmModule())).exports as unknown as Rc4Exports;
+    engine = { exports, bytes: new Uint8Array(exports.memory.buffer) };
+  }
+  return engine;
+}
+
 export class Rc4 {
   private readonly state = new Uint8Array(256);
-  private i = 0;
-  private j = 0;
+  /** i | j << 8. */
+  private ij = 0;
 
   constructor(key: Buffer) {
     if (key.length === 0 || key.length > 256) throw new RangeError('an RC4 key has 1 to 256 bytes');
-    for (let n = 0; n < 256; n++) this.state[n] = n;
+    const state = this.state;
+    for (let n = 0; n < 256; n++) state[n] = n;
     for (let n = 0, k = 0; n < 256; n++) {
-      k = (k + this.state[n]! + key[n % key.length]!) & 0xff;
-      this.swap(n, k);
+      const held = state[n]!;
+      k = (k + held + key[n % key.length]!) & 0xff;
+      state[n] = state[k]!;
+      state[k] = held;
     }
   }
 
-  /** XORs `data` with the next bytes of the key stream. */
+  /** XORs `data` with the next bytes of the key stream, into a new buffer. */
   update(data: Buffer): Buffer {
-    const out = Buffer.alloc(data.length);
-    for (let n = 0; n < data.length; n++) {
-      this.i = (this.i + 1) & 0xff;
-      this.j = (this.j + this.state[this.i]!) & 0xff;
-      this.swap(this.i, this.j);
-      out[n] = data[n]! ^ this.state[(this.state[this.i]! + this.state[this.j]!) & 0xff]!;
-    }
+    const out = Buffer.allocUnsafe(data.length);
+    this.updateInto(data, out);
     return out;
   }
 
-  private swap(a: number, b: number): void {
-    const held = this.state[a]!;
-    this.state[a] = this.state[b]!;
-    this.state[b] = held;
+  /** XORs `data` with the next bytes of the key stream into `out` (at least as long; may be `data` itself). */
+  updateInto(data: Uint8Array, out: Uint8Array): void {
+    const { exports, bytes } = rc4Engine();
+    bytes.set(this.state, 0);
+    let ij = this.ij;
+    for (let at = 0; at < data.length; at += RC4_WASM_CHUNK) {
+      const chunk = data.subarray(at, at + RC4_WASM_CHUNK);
+      bytes.set(chunk, RC4_WASM_DATA);
+      ij = exports.run(RC4_WASM_DATA, RC4_WASM_DATA + chunk.length, ij);
+      out.set(bytes.subarray(RC4_WASM_DATA, RC4_WASM_DATA + chunk.length), at);
+    }
+    this.ij = ij;
+    this.state.set(bytes.subarray(0, 256));
   }
 }
 

@@ -5,7 +5,7 @@
  * a replayed, dropped or reordered message is refused and changes nothing.
  */
 import { securityError } from '../../security-errors';
-import type { SessionSecurity } from '../../session-security';
+import type { SealedParts, SealPlacement, SessionSecurity } from '../../session-security';
 import { micToken, trailerRotation, TOKEN_HEADER_LENGTH, unwrapToken, verifyMicToken, wrapToken, type MessageKey } from './per-message';
 
 export type GssRole = 'initiator' | 'acceptor';
@@ -31,10 +31,16 @@ export class KerberosSessionSecurity implements SessionSecurity {
     return TOKEN_HEADER_LENGTH + trailerRotation(this.key.type) + this.key.type.confounderLength;
   }
 
-  wrap(message: Buffer): { header: Buffer; sealed: Buffer } {
+  wrap(message: Buffer, place?: SealPlacement): SealedParts {
     const token = wrapToken(this.key, this.role === 'acceptor', this.sendSequence, message);
     this.sendSequence = (this.sendSequence + 1n) & 0xffffffffffffffffn;
-    return { header: token.subarray(0, this.headerLength), sealed: token.subarray(this.headerLength) };
+    const header = token.subarray(0, this.headerLength);
+    const sealed = token.subarray(this.headerLength);
+    if (!place) return { header, sealed };
+    const placed = place(header.length, sealed.length);
+    header.copy(placed.header);
+    sealed.copy(placed.sealed);
+    return placed;
   }
 
   /** The header part may be split anywhere the peer's RRC allows, but the ciphertext part must be exactly the message (MS-WSMV: no padding). */
