@@ -4,7 +4,8 @@
  * first and then signs the plaintext with the same handle (§3.4.3; swapping the two desynchronises
  * every later message).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { HmacMd5 } from './hmac-md5';
 import { NegotiateFlag } from './ntlm-messages';
 import { sealKey, signKey, type NtlmRole } from './ntlm-crypto';
 import { Rc4 } from './rc4';
@@ -23,13 +24,14 @@ function ownBuffers(headerLength: number, sealedLength: number): SealedParts {
 
 /** One direction of the session: what `sender` sends is signed and sealed with these. */
 class Direction {
-  readonly signKey: Buffer;
+  /** HMAC_MD5 keyed with the signing key. */
+  readonly mac: HmacMd5;
   private readonly sealKey: Buffer;
   handle: Rc4;
   sequence = 0;
 
   constructor(flags: number, exportedSessionKey: Buffer, sender: NtlmRole) {
-    this.signKey = signKey(exportedSessionKey, sender);
+    this.mac = new HmacMd5(signKey(exportedSessionKey, sender));
     this.sealKey = sealKey(flags, exportedSessionKey, sender);
     this.handle = new Rc4(this.sealKey);
   }
@@ -50,6 +52,8 @@ class Direction {
 export class NtlmSessionSecurity implements SessionSecurity {
   private readonly outgoing: Direction;
   private readonly incoming: Direction;
+  /** Where each signature's HMAC lands before its first 8 bytes are taken. */
+  private readonly mac = new Uint8Array(16);
 
   constructor(
     private readonly flags: number,
@@ -102,10 +106,11 @@ export class NtlmSessionSecurity implements SessionSecurity {
   private writeSignature(direction: Direction, message: Buffer, out: Buffer): void {
     out.writeUInt32LE(1, 0);
     out.writeUInt32LE(direction.nextSequence(), SEQUENCE_AT);
-    const mac = createHmac('md5', direction.signKey).update(out.subarray(SEQUENCE_AT, SEQUENCE_AT + 4)).update(message).digest();
+    const mac = this.mac;
+    direction.mac.digestInto(out.subarray(SEQUENCE_AT, SEQUENCE_AT + 4), message, mac);
     const checksum = out.subarray(CHECKSUM_AT, SEQUENCE_AT);
     if (this.flags & NegotiateFlag.KEY_EXCH) direction.handle.updateInto(mac.subarray(0, 8), checksum);
-    else mac.copy(checksum, 0, 0, 8);
+    else checksum.set(mac.subarray(0, 8));
   }
 
   private check(received: Buffer, expected: Buffer): void {
