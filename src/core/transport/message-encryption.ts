@@ -46,6 +46,9 @@ interface ProtocolFraming {
 
 const framings = new Map<string, ProtocolFraming>();
 
+/** The Content-Type last accepted for a protocol: a peer sends the same one with every message. */
+let acceptedType: { readonly contentType: string; readonly protocol: string } | undefined;
+
 function framingOf(protocol: string): ProtocolFraming {
   let framing = framings.get(protocol);
   if (framing === undefined) {
@@ -87,7 +90,9 @@ export function encryptMessage(
 
 /** Whether a Content-Type announces an encrypted body (the type only; decryptMessage checks the rest). */
 export function isEncryptedContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === MULTIPART_TYPE;
+  if (contentType === undefined) return false;
+  if (contentType === acceptedType?.contentType) return true;
+  return contentType.split(';')[0]!.trim().toLowerCase() === MULTIPART_TYPE;
 }
 
 export function cannotDecrypt(reason: string, cause?: unknown): WSManError {
@@ -157,9 +162,6 @@ function framingMatch(body: Buffer, pattern: RegExp, end: 'head' | 'tail'): RegE
   }
   return pattern.exec(body.toString('latin1'));
 }
-
-/** The Content-Type last accepted for a protocol: a peer sends the same one with every message. */
-let acceptedType: { readonly contentType: string; readonly protocol: string } | undefined;
 
 function checkContentType(contentType: string, protocol: string): void {
   if (acceptedType !== undefined && acceptedType.contentType === contentType && acceptedType.protocol === protocol) return;

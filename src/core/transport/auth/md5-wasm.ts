@@ -17,7 +17,9 @@ const PAGES = 2;
 const P = 0;
 const END = 1;
 const [A, B, C, D, AA, BB, CC, DD] = [2, 3, 4, 5, 6, 7, 8, 9];
-const LOCALS = 8;
+/** The block's 16 message words, loaded once per block. */
+const X = 10;
+const LOCALS = 8 + 16;
 
 const SHIFTS = [
   [7, 12, 17, 22],
@@ -58,7 +60,7 @@ function step(i: number): number[] {
   return [
     ...get(b),
     ...get(a), ...roundFunction(round, b, c, d), Op.i32Add,
-    ...get(P), ...load32(wordOf(i) * 4), Op.i32Add,
+    ...get(X + wordOf(i)), Op.i32Add,
     ...constant(K[i]!), Op.i32Add,
     ...constant(SHIFTS[round]![i % 4]!), Op.i32Rotl,
     Op.i32Add, ...set(a),
@@ -67,7 +69,10 @@ function step(i: number): number[] {
 
 const loadState = [A, B, C, D].flatMap((local, n) => [...constant(0), ...load32(n * 4), ...set(local)]);
 const storeState = [A, B, C, D].flatMap((local, n) => [...constant(0), ...get(local), ...store32(n * 4)]);
-const saveState = [A, B, C, D].flatMap((local, n) => [...get(local), ...set([AA, BB, CC, DD][n]!)]);
+const saveState = [
+  ...[A, B, C, D].flatMap((local, n) => [...get(local), ...set([AA, BB, CC, DD][n]!)]),
+  ...Array.from({ length: 16 }, (_, n) => [...get(P), ...load32(n * 4), ...set(X + n)]).flat(),
+];
 const addSaved = [A, B, C, D].flatMap((local, n) => [...get(local), ...get([AA, BB, CC, DD][n]!), Op.i32Add, ...set(local)]);
 
 const runBody = [
