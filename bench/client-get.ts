@@ -19,7 +19,7 @@
  *   BENCH_SUITE=client-get npm run bench      (or: npx ts-node bench/client-get.ts)
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -90,6 +90,8 @@ export interface ClientGetResults {
   readonly profile?: readonly ProfileLine[];
   /** The same for Session.Get over Negotiate (NTLM) with message encryption. */
   readonly ntlmProfile?: readonly ProfileLine[];
+  /** Basic and NTLM-sealed Gets: CPU per Get in the client and in the fixed-reply server. */
+  readonly cpu?: readonly CpuPerGet[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,9 +116,55 @@ class FixedReplyServer {
     return new FixedReplyServer(child, `http://127.0.0.1:${port}/wsman`);
   }
 
+  /** CPU time the server process has used so far, in µs (Linux /proc; undefined elsewhere). */
+  cpuMicroseconds(): number | undefined {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+      const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    } catch {
+      return undefined;
+    }
+  }
+
   close(): void {
     this.child.stdin.end();
   }
+}
+
+/** CPU per Get on either side of the wire, from back-to-back Gets (the sum is what a round trip costs the machine). */
+export interface CpuPerGet {
+  readonly session: string;
+  readonly wallMicroseconds: number;
+  readonly clientMicroseconds: number;
+  readonly serverMicroseconds?: number;
+}
+
+const CPU_ROUNDS = 4;
+
+/** Medians over rounds taken in turn, so that both sessions see the same host load. */
+async function cpuPerGet(sessions: readonly { name: string; get: () => Promise<void>; server: FixedReplyServer }[]): Promise<CpuPerGet[]> {
+  const gets = Math.max(500, Math.round(SECONDS * 1000));
+  const samples = sessions.map(() => ({ wall: [] as number[], client: [] as number[], server: [] as number[] }));
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    for (const [n, { get, server }] of sessions.entries()) {
+      const serverStart = server.cpuMicroseconds();
+      const clientStart = process.cpuUsage();
+      const start = performance.now();
+      for (let i = 0; i < gets; i++) await get();
+      const wall = ((performance.now() - start) * 1000) / gets;
+      const client = process.cpuUsage(clientStart);
+      const serverEnd = server.cpuMicroseconds();
+      samples[n]!.wall.push(wall);
+      samples[n]!.client.push((client.user + client.system) / gets);
+      if (serverStart !== undefined && serverEnd !== undefined) samples[n]!.server.push((serverEnd - serverStart) / gets);
+    }
+  }
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+  return sessions.map(({ name }, n) => {
+    const { wall, client, server } = samples[n]!;
+    return { session: name, wallMicroseconds: median(wall), clientMicroseconds: median(client), ...(server.length > 0 ? { serverMicroseconds: median(server) } : {}) };
+  });
 }
 
 /** Records the client's Get request and the endpoint's reply to it (split around RelatesTo's text). */
@@ -223,6 +271,7 @@ export async function runClientGetBench(): Promise<ClientGetResults> {
   let pywinrmVersion: string | undefined;
   let profile: ProfileLine[] | undefined;
   let ntlmProfile: ProfileLine[] | undefined;
+  let cpu: CpuPerGet[] | undefined;
   try {
     const basic = openSession(plain.url);
     expectIncludes(ok(await basic.Get(GET_LOCATOR), 'Session.Get (fixed reply)'), GET_EXPECT, 'Session.Get (fixed reply)');
@@ -313,6 +362,11 @@ export async function runClientGetBench(): Promise<ClientGetResults> {
         progress(NAMES.ntlm);
         const { target, baseline } = await measurePaired(ntlmGet, basicGet, REQUESTS);
         rows.push(row(NAMES.ntlm, 'Session.Get (Negotiate/NTLM, sealed)', 'Session.Get (Basic)', target, baseline, GOAL_NTLM_VS_BASIC));
+        progress('CPU per Get, client and server, Basic and NTLM-sealed');
+        cpu = await cpuPerGet([
+          { name: 'Session.Get (Basic)', get: basicGet, server: plain },
+          { name: 'Session.Get (Negotiate/NTLM, sealed)', get: ntlmGet, server: sealed },
+        ]);
       }
       if (profilePath) {
         profile = await profileGets(basicGet, profilePath);
@@ -324,7 +378,7 @@ export async function runClientGetBench(): Promise<ClientGetResults> {
     plain.close();
     sealed.close();
   }
-  const results: ClientGetResults = { rows, requestBytes, replyBytes: recorded.replyBytes, ...(pywinrmVersion ? { pywinrm: pywinrmVersion } : {}), ...(profile ? { profile } : {}), ...(ntlmProfile ? { ntlmProfile } : {}) };
+  const results: ClientGetResults = { rows, requestBytes, replyBytes: recorded.replyBytes, ...(pywinrmVersion ? { pywinrm: pywinrmVersion } : {}), ...(profile ? { profile } : {}), ...(ntlmProfile ? { ntlmProfile } : {}), ...(cpu ? { cpu } : {}) };
   report(results);
   return results;
 }
@@ -432,6 +486,16 @@ function report(results: ClientGetResults): void {
   );
   if (results.pywinrm) console.log(`pywinrm: ${results.pywinrm}`);
   if (!process.env['BENCH_UNDICI']) console.log('undici: not measured (BENCH_UNDICI=<path to an undici package directory> adds it).');
+  if (results.cpu) {
+    console.log(`\nCPU per Get, back-to-back Gets (median of ${CPU_ROUNDS} rounds in turn; server = the fixed-reply server process, from /proc):`);
+    const us = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
+    console.log(
+      table(
+        ['session', 'wall µs', 'client CPU µs', 'server CPU µs', 'client + server µs'],
+        results.cpu.map((line) => [line.session, us(line.wallMicroseconds), us(line.clientMicroseconds), us(line.serverMicroseconds), us(line.serverMicroseconds === undefined ? undefined : line.clientMicroseconds + line.serverMicroseconds)]),
+      ),
+    );
+  }
   const profileTable = (title: string, lines: readonly ProfileLine[]): void => {
     console.log(`\nWhere one ${title} goes (CPU profile samples by module, × wall time per Get; idle = waiting for the server process):`);
     const shown = lines.filter((line) => line.share >= 0.002);

@@ -88,6 +88,22 @@ describe('rc4', () => {
     expect(inPlace.equals(expected)).toBe(true);
   });
 
+  it('keeps each cipher its own key stream when several take turns (the state held in the module follows the cipher in use)', () => {
+    const keys = [Buffer.from('first key'), Buffer.from('second key'), Buffer.from('third')];
+    const data = Buffer.from(Array.from({ length: 4000 }, (_, n) => (n * 13 + 1) & 0xff));
+    const ciphers = keys.map((key) => new Rc4(key));
+    const outputs = keys.map(() => [] as Buffer[]);
+    // Uneven turns, a cipher often running twice in a row (as a signature follows its ciphertext).
+    const turns = [0, 0, 1, 2, 1, 1, 0, 2, 2, 0, 1, 2];
+    const taken = keys.map(() => 0);
+    for (const [turn, n] of turns.entries()) {
+      const length = 1 + ((turn * 97) % 700);
+      outputs[n]!.push(ciphers[n]!.update(data.subarray(taken[n]!, taken[n]! + length)));
+      taken[n]! += length;
+    }
+    keys.forEach((key, n) => expect(Buffer.concat(outputs[n]!).equals(referenceRc4(key, data.subarray(0, taken[n]!)))).toBe(true));
+  });
+
   it('refuses an empty key', () => {
     expect(() => new Rc4(Buffer.alloc(0))).toThrow(RangeError);
   });

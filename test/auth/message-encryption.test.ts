@@ -105,6 +105,21 @@ describe('decryptMessage', () => {
     expect(decryptMessage(stub, CONTENT_TYPE, body)).toEqual({ payload: PAYLOAD, charset: 'UTF-8' });
   });
 
+  it('reads the exact Windows layout and the same body made tolerant alike (epilogue, leading zeros), and refuses an 11-digit Length either way', () => {
+    const variants = (length: string, tail?: string): Buffer[] => {
+      const exact = framed({ data: GOOD_DATA, ...(tail !== undefined ? { tail } : {}) });
+      const text = exact.toString('latin1').replace('Length=13', `Length=${length}`);
+      // A leading line break and lower-case names leave the fixed layout: the tolerant reader takes these.
+      return [Buffer.from(text, 'latin1'), Buffer.from(`\r\n${text.replace('OriginalContent', 'originalcontent')}`, 'latin1')];
+    };
+    for (const body of [...variants('13', '--Encrypted Boundary--\r\n\r\n'), ...variants('0000000013'), ...variants('13', '--Encrypted Boundary--\r\n\r\n\r\n')]) {
+      expect(decryptMessage(stub, CONTENT_TYPE, body)).toEqual({ payload: PAYLOAD, charset: 'UTF-8' });
+    }
+    for (const body of [...variants('00000000013'), ...variants('13', '--Encrypted Boundary--\r\n\r'), ...variants('13', '--Encrypted Boundary--\r\nx\r\n')]) {
+      expect(() => decryptMessage(stub, CONTENT_TYPE, body)).toThrow(expect.objectContaining({ code: 'ERROR_WSMAN_CANNOT_DECRYPT' }));
+    }
+  });
+
   it('reads framing longer than the window it first looks in: a long part header, a long epilogue, a large body', () => {
     const large = Buffer.alloc(10_000, 'x');
     const data = binary(16, SIGNATURE, Buffer.from(large.map((b) => b ^ 1)));

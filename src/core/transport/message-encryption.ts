@@ -32,6 +32,36 @@ export interface EncryptedBody {
 }
 
 const CLOSE_DELIMITER = Buffer.from(`--${BOUNDARY}--\r\n`, 'latin1');
+/** From the end of the Length value to the ciphertext's header length. */
+const SECOND_PART = Buffer.from(`\r\n--${BOUNDARY}\r\n\tContent-Type: application/octet-stream\r\n`, 'latin1');
+
+/** The constant parts of a body for one protocol: built once, copied into every message. */
+interface ProtocolFraming {
+  readonly contentType: string;
+  /** The opening up to the charset's name. */
+  readonly upToCharset: Buffer;
+  /** The opening up to the Length value, per charset. */
+  readonly upToLength: Readonly<Record<EncryptedCharset, Buffer>>;
+}
+
+const framings = new Map<string, ProtocolFraming>();
+
+/** The Content-Type last accepted for a protocol: a peer sends the same one with every message. */
+let acceptedType: { readonly contentType: string; readonly protocol: string } | undefined;
+
+function framingOf(protocol: string): ProtocolFraming {
+  let framing = framings.get(protocol);
+  if (framing === undefined) {
+    const upToCharset = `--${BOUNDARY}\r\n\tContent-Type: ${protocol}\r\n\tOriginalContent: type=${ORIGINAL_TYPE};charset=`;
+    framing = {
+      contentType: `${MULTIPART_TYPE};protocol="${protocol}";boundary="${BOUNDARY}"`,
+      upToCharset: Buffer.from(upToCharset, 'latin1'),
+      upToLength: { 'UTF-8': Buffer.from(`${upToCharset}UTF-8;Length=`, 'latin1'), 'UTF-16': Buffer.from(`${upToCharset}UTF-16;Length=`, 'latin1') },
+    };
+    framings.set(protocol, framing);
+  }
+  return framing;
+}
 
 /** The body in one buffer, the ciphertext sealed straight into it: framing ‖ header length ‖ header ‖ ciphertext ‖ close delimiter. */
 export function encryptMessage(
@@ -40,28 +70,29 @@ export function encryptMessage(
   charset: EncryptedCharset,
   protocol: string = SPNEGO_ENCRYPTED_PROTOCOL,
 ): EncryptedBody {
-  const opening =
-    `--${BOUNDARY}\r\n` +
-    `\tContent-Type: ${protocol}\r\n` +
-    `\tOriginalContent: type=${ORIGINAL_TYPE};charset=${charset};Length=${payload.length}\r\n` +
-    `--${BOUNDARY}\r\n` +
-    '\tContent-Type: application/octet-stream\r\n';
-  const openingLength = Buffer.byteLength(opening, 'latin1');
+  const framing = framingOf(protocol);
+  const upToLength = framing.upToLength[charset];
+  const length = String(payload.length);
+  const openingLength = upToLength.length + length.length + SECOND_PART.length;
   let body: Buffer | undefined;
   security.wrap(payload, (headerLength, sealedLength) => {
     const dataAt = openingLength + 4 + headerLength;
     body = Buffer.allocUnsafe(dataAt + sealedLength + CLOSE_DELIMITER.length);
-    body.write(opening, 0, 'latin1');
+    upToLength.copy(body, 0);
+    body.write(length, upToLength.length, 'latin1');
+    SECOND_PART.copy(body, upToLength.length + length.length);
     body.writeUInt32LE(headerLength, openingLength);
     CLOSE_DELIMITER.copy(body, dataAt + sealedLength);
     return { header: body.subarray(openingLength + 4, dataAt), sealed: body.subarray(dataAt, dataAt + sealedLength) };
   });
-  return { contentType: `${MULTIPART_TYPE};protocol="${protocol}";boundary="${BOUNDARY}"`, body: body! };
+  return { contentType: framing.contentType, body: body! };
 }
 
 /** Whether a Content-Type announces an encrypted body (the type only; decryptMessage checks the rest). */
 export function isEncryptedContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === MULTIPART_TYPE;
+  if (contentType === undefined) return false;
+  if (contentType === acceptedType?.contentType) return true;
+  return contentType.split(';')[0]!.trim().toLowerCase() === MULTIPART_TYPE;
 }
 
 export function cannotDecrypt(reason: string, cause?: unknown): WSManError {
@@ -132,6 +163,72 @@ function framingMatch(body: Buffer, pattern: RegExp, end: 'head' | 'tail'): RegE
   return pattern.exec(body.toString('latin1'));
 }
 
+function checkContentType(contentType: string, protocol: string): void {
+  if (acceptedType !== undefined && acceptedType.contentType === contentType && acceptedType.protocol === protocol) return;
+  if (!isEncryptedContentType(contentType)) throw cannotDecrypt(`the Content-Type is not ${MULTIPART_TYPE}`);
+  const typeParameters = parameters(contentType);
+  if (typeParameters.get('protocol')?.toLowerCase() !== protocol.toLowerCase()) throw cannotDecrypt(`the protocol is not ${protocol}`);
+  if (typeParameters.get('boundary') !== BOUNDARY) throw cannotDecrypt(`the boundary is not "${BOUNDARY}"`);
+  acceptedType = { contentType, protocol };
+}
+
+interface Framing {
+  readonly dataStart: number;
+  readonly dataEnd: number;
+  readonly metadata: Metadata;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const DIGIT_0 = 0x30;
+const CHARSET_UTF8 = Buffer.from('UTF-8;Length=', 'latin1');
+const CHARSET_UTF16 = Buffer.from('UTF-16;Length=', 'latin1');
+
+function startsWithAt(body: Buffer, at: number, expected: Buffer): boolean {
+  return body.length - at >= expected.length && body.compare(expected, 0, expected.length, at, at + expected.length) === 0;
+}
+
+/**
+ * The framing of a body laid out byte for byte as Windows and encryptMessage write it, read with
+ * fixed comparisons; undefined for any other layout, which the tolerant reader then takes (it
+ * reads this layout the same way).
+ */
+function exactFraming(body: Buffer, protocol: string): Framing | undefined {
+  const opening = framingOf(protocol).upToCharset;
+  if (!startsWithAt(body, 0, opening)) return undefined;
+  let at = opening.length;
+  let charset: EncryptedCharset;
+  if (startsWithAt(body, at, CHARSET_UTF8)) {
+    charset = 'UTF-8';
+    at += CHARSET_UTF8.length;
+  } else if (startsWithAt(body, at, CHARSET_UTF16)) {
+    charset = 'UTF-16';
+    at += CHARSET_UTF16.length;
+  } else return undefined;
+  let length = 0;
+  const digitsAt = at;
+  while (at < body.length && at - digitsAt < 10 && body[at]! >= DIGIT_0 && body[at]! <= DIGIT_0 + 9) length = length * 10 + body[at++]! - DIGIT_0;
+  if (at === digitsAt || !startsWithAt(body, at, SECOND_PART)) return undefined;
+  const dataStart = at + SECOND_PART.length;
+  let end = body.length;
+  while (end - 2 >= dataStart && body[end - 2] === CR && body[end - 1] === LF && !(end - CLOSE_DELIMITER.length >= dataStart && startsWithAt(body, end - CLOSE_DELIMITER.length, CLOSE_DELIMITER))) end -= 2;
+  const dataEnd = end - CLOSE_DELIMITER.length;
+  if (dataEnd < dataStart || !startsWithAt(body, dataEnd, CLOSE_DELIMITER)) return undefined;
+  return { dataStart, dataEnd, metadata: { charset, length } };
+}
+
+/** The same framing read tolerantly (whitespace, case, part header order), by regular expressions. */
+function tolerantFraming(body: Buffer, protocol: string): Framing {
+  const delimiter = `--\\s*${escapeRegExp(BOUNDARY)}`;
+  const head = framingMatch(body, new RegExp(`^\\s*${delimiter}\\r\\n([\\s\\S]*?)${delimiter}\\r\\n\\s*Content-Type:\\s*application/octet-stream\\r\\n`, 'i'), 'head');
+  if (!head) throw cannotDecrypt('the body does not start with the metadata and octet-stream parts');
+  const dataStart = head.index + head[0].length;
+  // RFC 2046 allows an epilogue after the close delimiter; OMI sends an empty line there. Only line breaks are accepted.
+  const tail = framingMatch(body, new RegExp(`${delimiter}--\\r\\n(?:\\r\\n)*$`), 'tail');
+  if (!tail || tail.index < dataStart) throw cannotDecrypt('the closing boundary is missing');
+  return { dataStart, dataEnd: tail.index, metadata: readMetadata(head[1]!, protocol) };
+}
+
 /**
  * The plaintext of an encrypted body. `contentType` must be multipart/encrypted with this protocol
  * and the boundary the body uses; throws ERROR_WSMAN_CANNOT_DECRYPT for anything malformed, a
@@ -143,22 +240,10 @@ export function decryptMessage(
   body: Buffer,
   protocol: string = SPNEGO_ENCRYPTED_PROTOCOL,
 ): { payload: Buffer; charset: EncryptedCharset } {
-  if (!isEncryptedContentType(contentType)) throw cannotDecrypt(`the Content-Type is not ${MULTIPART_TYPE}`);
-  const typeParameters = parameters(contentType);
-  if (typeParameters.get('protocol')?.toLowerCase() !== protocol.toLowerCase()) throw cannotDecrypt(`the protocol is not ${protocol}`);
-  const boundary = typeParameters.get('boundary');
-  if (boundary !== BOUNDARY) throw cannotDecrypt(`the boundary is not "${BOUNDARY}"`);
+  checkContentType(contentType, protocol);
+  const { dataStart, dataEnd, metadata } = exactFraming(body, protocol) ?? tolerantFraming(body, protocol);
 
-  const delimiter = `--\\s*${escapeRegExp(boundary)}`;
-  const head = framingMatch(body, new RegExp(`^\\s*${delimiter}\\r\\n([\\s\\S]*?)${delimiter}\\r\\n\\s*Content-Type:\\s*application/octet-stream\\r\\n`, 'i'), 'head');
-  if (!head) throw cannotDecrypt('the body does not start with the metadata and octet-stream parts');
-  const dataStart = head.index + head[0].length;
-  // RFC 2046 allows an epilogue after the close delimiter; OMI sends an empty line there. Only line breaks are accepted.
-  const tail = framingMatch(body, new RegExp(`${delimiter}--\\r\\n(?:\\r\\n)*$`), 'tail');
-  if (!tail || tail.index < dataStart) throw cannotDecrypt('the closing boundary is missing');
-  const metadata = readMetadata(head[1]!, protocol);
-
-  const data = body.subarray(dataStart, tail.index);
+  const data = body.subarray(dataStart, dataEnd);
   if (data.length < 4) throw cannotDecrypt('the encrypted part is truncated');
   const headerLength = data.readUInt32LE(0);
   if (4 + headerLength > data.length) throw cannotDecrypt('the encrypted part is shorter than its header length');

@@ -74,6 +74,11 @@ export class WSManTransport {
   private authenticated: HttpConnection | undefined;
   /** Connection-bound auth handles one exchange at a time: legs and sequence numbers must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Exchanges queued or running; with none, the next one starts at once. */
+  private pending = 0;
+  private readonly settled = (): void => {
+    this.pending--;
+  };
 
   constructor(private readonly settings: TransportSettings) {
     const url = new URL(settings.url);
@@ -87,8 +92,9 @@ export class WSManTransport {
   exchange(envelope: string, options: ExchangeOptions): Promise<SoapReplyText> {
     const payload = encodeBody(envelope, this.charset);
     if (!this.settings.auth.connectionBound) return this.exchangePerRequest(payload, options);
-    const turn = this.queue.then(() => this.exchangeOnConnection(payload, options));
-    this.queue = turn.catch(() => undefined);
+    const turn = this.pending === 0 ? this.exchangeOnConnection(payload, options) : this.queue.then(() => this.exchangeOnConnection(payload, options));
+    this.pending++;
+    this.queue = turn.then(this.settled, this.settled);
     return turn;
   }
 
@@ -114,11 +120,13 @@ export class WSManTransport {
    */
   private async exchangeOnConnection(payload: Buffer, options: ExchangeOptions): Promise<SoapReplyText> {
     if (this.authenticated?.open) {
-      const response = await this.postMessage(payload, undefined, options).catch((error: unknown) => {
+      let response: HttpResponse | undefined;
+      try {
+        response = await this.postMessage(payload, undefined, options);
+      } catch (error) {
         // The kept connection died under the request (closed by the server while idle): a new one, a new handshake.
-        if (error instanceof WSManError && error.code === 'ERROR_WINHTTP_CONNECTION_ERROR') return undefined;
-        throw error;
-      });
+        if (!(error instanceof WSManError && error.code === 'ERROR_WINHTTP_CONNECTION_ERROR')) throw error;
+      }
       if (response && response.status !== 401) return this.accept(response);
     }
     this.authenticated = undefined;

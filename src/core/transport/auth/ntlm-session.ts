@@ -4,7 +4,8 @@
  * first and then signs the plaintext with the same handle (§3.4.3; swapping the two desynchronises
  * every later message).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { HmacMd5 } from './hmac-md5';
 import { NegotiateFlag } from './ntlm-messages';
 import { sealKey, signKey, type NtlmRole } from './ntlm-crypto';
 import { Rc4 } from './rc4';
@@ -23,13 +24,14 @@ function ownBuffers(headerLength: number, sealedLength: number): SealedParts {
 
 /** One direction of the session: what `sender` sends is signed and sealed with these. */
 class Direction {
-  readonly signKey: Buffer;
+  /** HMAC_MD5 keyed with the signing key. */
+  readonly mac: HmacMd5;
   private readonly sealKey: Buffer;
   handle: Rc4;
   sequence = 0;
 
   constructor(flags: number, exportedSessionKey: Buffer, sender: NtlmRole) {
-    this.signKey = signKey(exportedSessionKey, sender);
+    this.mac = new HmacMd5(signKey(exportedSessionKey, sender));
     this.sealKey = sealKey(flags, exportedSessionKey, sender);
     this.handle = new Rc4(this.sealKey);
   }
@@ -50,6 +52,11 @@ class Direction {
 export class NtlmSessionSecurity implements SessionSecurity {
   private readonly outgoing: Direction;
   private readonly incoming: Direction;
+  /** Scratch of every signature, so that none allocates: the HMAC (its first 8 bytes become the checksum), the SeqNum, the signature a received one is checked against. */
+  private readonly mac = new Uint8Array(16);
+  private readonly checksum = this.mac.subarray(0, 8);
+  private readonly sequence = Buffer.alloc(4);
+  private readonly expected = Buffer.alloc(SIGNATURE_LENGTH);
 
   constructor(
     private readonly flags: number,
@@ -74,42 +81,40 @@ export class NtlmSessionSecurity implements SessionSecurity {
   unwrap(header: Buffer, sealed: Buffer): Buffer {
     this.requireSealing();
     const message = this.incoming.handle.update(sealed);
-    this.check(header, this.signature(this.incoming, message));
+    this.check(header, message);
     return message;
   }
 
   /** GSS_GetMICEx: a signature over `message` without sealing it. */
   sign(message: Buffer): Buffer {
-    return this.signature(this.outgoing, message);
+    const signature = Buffer.allocUnsafe(SIGNATURE_LENGTH);
+    this.writeSignature(this.outgoing, message, signature);
+    return signature;
   }
 
   /** GSS_VerifyMICEx. */
   verify(message: Buffer, signature: Buffer): void {
-    this.check(signature, this.signature(this.incoming, message));
+    this.check(signature, message);
   }
 
   resetHandle(direction: 'outgoing' | 'incoming'): void {
     this[direction].resetHandle();
   }
 
-  private signature(direction: Direction, message: Buffer): Buffer {
-    const signature = Buffer.allocUnsafe(SIGNATURE_LENGTH);
-    this.writeSignature(direction, message, signature);
-    return signature;
-  }
-
   /** NTLMSSP_MESSAGE_SIGNATURE into `out`: version 1, the first 8 bytes of HMAC_MD5(SignKey, SeqNum ‖ message) (RC4'd with key exchange), SeqNum. */
   private writeSignature(direction: Direction, message: Buffer, out: Buffer): void {
     out.writeUInt32LE(1, 0);
-    out.writeUInt32LE(direction.nextSequence(), SEQUENCE_AT);
-    const mac = createHmac('md5', direction.signKey).update(out.subarray(SEQUENCE_AT, SEQUENCE_AT + 4)).update(message).digest();
-    const checksum = out.subarray(CHECKSUM_AT, SEQUENCE_AT);
-    if (this.flags & NegotiateFlag.KEY_EXCH) direction.handle.updateInto(mac.subarray(0, 8), checksum);
-    else mac.copy(checksum, 0, 0, 8);
+    this.sequence.writeUInt32LE(direction.nextSequence(), 0);
+    out.set(this.sequence, SEQUENCE_AT);
+    direction.mac.digestInto(this.sequence, message, this.mac);
+    if (this.flags & NegotiateFlag.KEY_EXCH) direction.handle.updateInto(this.checksum, this.checksum);
+    out.set(this.checksum, CHECKSUM_AT);
   }
 
-  private check(received: Buffer, expected: Buffer): void {
-    if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
+  /** Whether `received` is the signature of `message` from the peer (which takes the peer's next sequence number). */
+  private check(received: Buffer, message: Buffer): void {
+    this.writeSignature(this.incoming, message, this.expected);
+    if (received.length !== SIGNATURE_LENGTH || !timingSafeEqual(received, this.expected)) {
       throw securityError('SEC_E_MESSAGE_ALTERED', 'the NTLM message signature does not match');
     }
   }

@@ -4,7 +4,8 @@
  *
  * The key schedule runs in JavaScript; the key stream runs in a tiny WebAssembly function (about
  * twice the rate of the best JavaScript loop, docs/decisions.md) shared by every cipher: each call
- * copies the cipher's 256-byte state and the data into the module's memory, in chunks, and back.
+ * copies the data into the module's memory, in chunks, and back; a cipher's 256-byte state moves
+ * in and out only when another cipher takes the module.
  */
 import { RC4_WASM_CHUNK, RC4_WASM_DATA, rc4WasmModule } from './rc4-wasm';
 
@@ -14,13 +15,20 @@ interface Rc4Exports {
   readonly run: (start: number, end: number, ij: number) => number;
 }
 
-let engine: { readonly exports: Rc4Exports; readonly bytes: Uint8Array } | undefined;
+interface Rc4Engine {
+  readonly exports: Rc4Exports;
+  readonly bytes: Uint8Array;
+  /** The cipher whose state is in the module's memory now; its own copy is stale until another cipher takes the module. */
+  resident: Rc4 | undefined;
+}
+
+let engine: Rc4Engine | undefined;
 
 /** The one module instance, compiled on first use (synchronous: the module is a few hundred bytes). */
-function rc4Engine(): { readonly exports: Rc4Exports; readonly bytes: Uint8Array } {
+function rc4Engine(): Rc4Engine {
   if (!engine) {
     const exports = new WebAssembly.Instance(new WebAssembly.Module(rc4WasmModule())).exports as unknown as Rc4Exports;
-    engine = { exports, bytes: new Uint8Array(exports.memory.buffer) };
+    engine = { exports, bytes: new Uint8Array(exports.memory.buffer), resident: undefined };
   }
   return engine;
 }
@@ -49,19 +57,27 @@ export class Rc4 {
     return out;
   }
 
-  /** XORs `data` with the next bytes of the key stream into `out` (at least as long; may be `data` itself). */
+  /**
+   * XORs `data` with the next bytes of the key stream into `out` (at least as long; may be `data`
+   * itself). The state stays in the module's memory after the call: a session's signature and
+   * ciphertext, run one after the other on the same cipher, copy it in and out once.
+   */
   updateInto(data: Uint8Array, out: Uint8Array): void {
-    const { exports, bytes } = rc4Engine();
-    bytes.set(this.state, 0);
+    const current = rc4Engine();
+    const { exports, bytes } = current;
+    if (current.resident !== this) {
+      if (current.resident) current.resident.state.set(bytes.subarray(0, 256));
+      bytes.set(this.state, 0);
+      current.resident = this;
+    }
     let ij = this.ij;
     for (let at = 0; at < data.length; at += RC4_WASM_CHUNK) {
-      const chunk = data.subarray(at, at + RC4_WASM_CHUNK);
-      bytes.set(chunk, RC4_WASM_DATA);
-      ij = exports.run(RC4_WASM_DATA, RC4_WASM_DATA + chunk.length, ij);
-      out.set(bytes.subarray(RC4_WASM_DATA, RC4_WASM_DATA + chunk.length), at);
+      const length = Math.min(RC4_WASM_CHUNK, data.length - at);
+      bytes.set(length === data.length ? data : data.subarray(at, at + length), RC4_WASM_DATA);
+      ij = exports.run(RC4_WASM_DATA, RC4_WASM_DATA + length, ij);
+      out.set(bytes.subarray(RC4_WASM_DATA, RC4_WASM_DATA + length), at);
     }
     this.ij = ij;
-    this.state.set(bytes.subarray(0, 256));
   }
 }
 
