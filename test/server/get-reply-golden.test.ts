@@ -48,7 +48,8 @@ const CASES: Record<string, () => string> = {
   'service, duplicate selectors': () => get(`${CIMV2}Win32_Service`, { selectors: [{ name: 'Name', value: 'a' }, { name: 'NAME', value: 'b' }] }),
   'service, no selectors': () => get(`${CIMV2}Win32_Service`),
   'computer system, no selectors': () => get(`${CIMV2}Win32_ComputerSystem`),
-  'logical disk C:': () => get(`${CIMV2}Win32_LogicalDisk`, { selectors: [{ name: 'DeviceID', value: 'C:' }] }),
+  'another service': () => get(`${CIMV2}Win32_Service`, { selectors: [{ name: 'Name', value: 'Spooler' }] }),
+  'service, UTF-16 sizes': () => get(`${CIMV2}Win32_Service`, { selectors: [{ name: 'Name', value: 'WinRM' }], maxEnvelopeSize: 8192 }),
   'unknown class': () => get(`${CIMV2}Win32_NoSuchClass`, { selectors: [{ name: 'Name', value: 'x' }] }),
   'unknown namespace': () => get(`${WMI_URI_PREFIX}root/nope/Win32_Service`, { selectors: [{ name: 'Name', value: 'x' }] }),
   'mustComply option': () => get(`${CIMV2}Win32_Service`, { selectors: [{ name: 'Name', value: 'WinRM' }], options: [{ name: 'X', value: '1', mustComply: true }] }),
@@ -66,7 +67,7 @@ async function replies(): Promise<Record<string, { status: number; body: string 
   const out: Record<string, { status: number; body: string }> = {};
   counter = 0;
   for (const [name, build] of Object.entries(CASES)) {
-    const reply = await svc.handle(build(), CALLER);
+    const reply = await svc.handle(build(), name.includes('UTF-16') ? { ...CALLER, bytesPerUnit: 2 } : CALLER);
     if (reply.status !== 200 && reply.status !== 500) throw new Error(`${name}: status ${reply.status}`);
     const body = [reply.body].flat().join('');
     out[name] = { status: reply.status, body: body.replace(/(<a:MessageID>)uuid:[0-9A-F-]{36}(<\/a:MessageID>)/, '$1MASKED$2') };
