@@ -130,13 +130,20 @@ export class HttpFront {
       return this.empty(response, 400, !keepSession, finalToken);
     }
     // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
-    const gone = new AbortController();
+    // The controller is made on first use, as the service's own (most operations never wait on one).
+    let gone: AbortController | undefined;
+    let left = false;
     response.once('close', () => {
-      if (!response.writableFinished) gone.abort();
+      if (response.writableFinished) return;
+      left = true;
+      gone?.abort();
     });
     const reply = await this.service.handle(text, {
-      // Made on first use, as the service's own (an AbortSignal costs microseconds; most operations never wait on one).
       get signal(): AbortSignal {
+        if (!gone) {
+          gone = new AbortController();
+          if (left) gone.abort();
+        }
         return gone.signal;
       },
       principal: auth.principal,
@@ -208,9 +215,19 @@ function encodeReply(body: ReplyBody, charset: BodyCharset): Buffer {
   return bytes;
 }
 
+/** The last Content-Type read and its charset: a client sends the same value with every request. */
+let lastContentType: { readonly value: string; readonly charset: BodyCharset | undefined } | undefined;
+
 /** `application/soap+xml` with UTF-8 (default) or UTF-16; anything else is refused. */
 function charsetOf(contentType: string | undefined): BodyCharset | undefined {
   if (contentType === undefined) return undefined;
+  if (lastContentType?.value === contentType) return lastContentType.charset;
+  const charset = readCharset(contentType);
+  lastContentType = { value: contentType, charset };
+  return charset;
+}
+
+function readCharset(contentType: string): BodyCharset | undefined {
   const [type, ...parameters] = contentType.split(';').map((part) => part.trim());
   if (type.toLowerCase() !== 'application/soap+xml') return undefined;
   const charset = parameters

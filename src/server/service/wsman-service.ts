@@ -78,19 +78,23 @@ export class WSManService {
     const header = requestHeaderOf(message);
     const relatesTo = header.messageId ?? '';
     let request: WSManRequest;
-    const abandon = new AbortController();
-    let followsCaller = false;
+    // Made on first use (most operations never wait on it): an AbortController costs microseconds.
+    let abandon: AbortController | undefined;
+    let abandoned = false;
+    const giveUp = (): void => {
+      abandoned = true;
+      abandon?.abort();
+    };
     try {
       request = {
         ...validateRequest(message, header, this.state.config, caller.principal),
         ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
         bytesPerUnit: caller.bytesPerUnit,
-        // Made on first use (most operations never wait on it): an AbortSignal costs microseconds.
         get signal(): AbortSignal {
-          if (!followsCaller && caller.signal) {
-            followsCaller = true;
-            if (caller.signal.aborted) abandon.abort();
-            else caller.signal.addEventListener('abort', () => abandon.abort(), { once: true });
+          if (!abandon) {
+            abandon = new AbortController();
+            if (abandoned || caller.signal?.aborted) abandon.abort();
+            else caller.signal?.addEventListener('abort', giveUp, { once: true });
           }
           return abandon.signal;
         },
@@ -107,7 +111,7 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, abandon);
+      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, giveUp);
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider);
@@ -156,26 +160,36 @@ export class WSManService {
 
   /**
    * Runs `work`, failing with the timeout fault at `timeoutMs`: then `operation.expired` tells late
-   * work not to change anything, and the request's signal aborts so a provider can give up.
+   * work not to change anything, and `giveUp` aborts the request's signal so a provider can let go.
+   * A provider that gives up on the abort rejects too; the outcome has been decided by then.
    */
-  private async withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, abandon: AbortController): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
+  private withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, giveUp: () => void): Promise<T> {
     const operation: Operation = { expired: false };
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
         operation.expired = true;
-        abandon.abort();
+        giveUp();
         reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
       }, timeoutMs);
+      const settle = (): void => clearTimeout(timer);
+      let running: Promise<T>;
+      try {
+        running = work(operation);
+      } catch (error) {
+        settle();
+        return reject(error);
+      }
+      running.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
     });
-    const running = work(operation);
-    // A provider that gives up on the abort rejects too; the race has been decided by then.
-    running.catch(() => undefined);
-    try {
-      return await Promise.race([running, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private fault(error: unknown, relatesTo: string, provider: ResourceProvider | undefined): ServiceReply {
