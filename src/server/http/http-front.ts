@@ -149,8 +149,7 @@ export class HttpFront {
       principal: auth.principal,
       secure,
       bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,
-      // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; Windows writes a.b.c.d.
-      clientAddress: (request.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, ''),
+      clientAddress: clientAddressOf(request.socket.remoteAddress ?? ''),
     });
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
@@ -215,6 +214,11 @@ function encodeReply(body: ReplyBody, charset: BodyCharset): Buffer {
   return bytes;
 }
 
+/** An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; Windows writes a.b.c.d. */
+function clientAddressOf(remoteAddress: string): string {
+  return remoteAddress.startsWith('::ffff:') ? remoteAddress.replace(/^::ffff:(?=\d+\.)/, '') : remoteAddress;
+}
+
 /** The last Content-Type read and its charset: a client sends the same value with every request. */
 let lastContentType: { readonly value: string; readonly charset: BodyCharset | undefined } | undefined;
 
@@ -264,7 +268,8 @@ function readBody(request: IncomingMessage, limit: number, deadlineMs: number): 
     request.on('data', onData);
     request.once('end', () => {
       clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
+      // A small request arrives as one chunk: no copy of it.
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     request.once('error', (error) => {
       clearTimeout(timer);

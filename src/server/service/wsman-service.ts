@@ -40,6 +40,15 @@ export interface CallerContext {
 /** How every response envelope ends (buildResponseEnvelope). */
 const BODY_CLOSE = '</s:Body></s:Envelope>';
 
+/**
+ * Whether a reply fits MaxEnvelopeSize without counting its UTF-8 bytes: a UTF-16 code unit takes
+ * at most 3 of them, so a reply whose length says it fits needs no exact count.
+ */
+function fitsSurely(envelope: ReplyBody, bytesPerUnit: 1 | 2, maxEnvelopeSize: number): boolean {
+  const units = typeof envelope === 'string' ? envelope.length : envelope.reduce((sum, piece) => sum + piece.length, 0);
+  return units * 3 * bytesPerUnit <= maxEnvelopeSize;
+}
+
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
 /** One request's run against its OperationTimeout. */
 interface Operation {
@@ -220,6 +229,7 @@ export class WSManService {
       const bodyEnd = envelope.length - BODY_CLOSE.length;
       envelope = [envelope.slice(0, bodyEnd), ...bodyXml, BODY_CLOSE];
     }
+    if (fitsSurely(envelope, caller.bytesPerUnit, request.maxEnvelopeSize)) return envelope;
     const bytes = typeof envelope === 'string' ? Buffer.byteLength(envelope) : envelope.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0);
     if (bytes * caller.bytesPerUnit > request.maxEnvelopeSize) {
       throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
