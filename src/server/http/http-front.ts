@@ -69,7 +69,8 @@ export class HttpFront {
 
   /** Entry point for node:http / node:https `request` events. */
   handle(request: IncomingMessage, response: ServerResponse, secure: boolean): void {
-    response.once('finish', () => this.budget.answered(request.socket));
+    // Only a connection still to authenticate has a deadline to restart; no request makes one pending again.
+    if (this.budget.awaitsAuthentication(request.socket)) response.once('finish', () => this.budget.answered(request.socket));
     this.process(request, response, secure).catch(() => {
       // Nothing of the failure (it may quote request data) goes to the client.
       if (!response.headersSent) this.empty(response, 500, true);
@@ -130,19 +131,18 @@ export class HttpFront {
       return this.empty(response, 400, !keepSession, finalToken);
     }
     // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
-    // The controller is made on first use, as the service's own (most operations never wait on one).
+    // The controller and its listener are made on first use, as the service's own (most operations
+    // never wait on one); until the reply is written, a destroyed socket means the client has gone.
     let gone: AbortController | undefined;
-    let left = false;
-    response.once('close', () => {
-      if (response.writableFinished) return;
-      left = true;
-      gone?.abort();
-    });
     const reply = await this.service.handle(text, {
       get signal(): AbortSignal {
         if (!gone) {
-          gone = new AbortController();
-          if (left) gone.abort();
+          const controller = (gone = new AbortController());
+          if (request.socket.destroyed) controller.abort();
+          else
+            response.once('close', () => {
+              if (!response.writableFinished) controller.abort();
+            });
         }
         return gone.signal;
       },
