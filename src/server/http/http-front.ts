@@ -253,13 +253,23 @@ function readBody(request: IncomingMessage, limit: number, deadlineMs: number): 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = (outcome: 'too large' | 'too slow'): void => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
       clearTimeout(timer);
+    };
+    const stop = (outcome: 'too large' | 'too slow'): void => {
+      settle();
       request.off('data', onData);
       request.pause();
       resolve(outcome);
     };
-    const timer = setTimeout(() => stop('too slow'), deadlineMs);
+    // A body that came in the packets of its headers has been parsed whole by the next tick; only
+    // one still arriving then needs its deadline (set microseconds after the headers).
+    process.nextTick(() => {
+      if (!settled && !request.complete) timer = setTimeout(() => stop('too slow'), deadlineMs);
+    });
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) return stop('too large');
@@ -267,12 +277,12 @@ function readBody(request: IncomingMessage, limit: number, deadlineMs: number): 
     };
     request.on('data', onData);
     request.once('end', () => {
-      clearTimeout(timer);
+      settle();
       // A small request arrives as one chunk: no copy of it.
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     request.once('error', (error) => {
-      clearTimeout(timer);
+      settle();
       reject(error);
     });
   });
