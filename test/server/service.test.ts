@@ -73,3 +73,30 @@ describe('enumeration contexts expire after EnumerationTimeoutms', () => {
     expect(late.fault?.hresult).toBe(0x8033801b);
   });
 });
+
+describe('a reply must fit MaxEnvelopeSize, counted in bytes of the reply charset', () => {
+  const getWith = (maxEnvelopeSize: number): string =>
+    buildRequestEnvelope({ to: 'http://h/wsman', resourceUri: SLOW_URI, action: ACTION.get, maxEnvelopeSize, messageId: newMessageId(), locale: 'en-US', dataLocale: 'en-US', operationTimeoutMs: 60000 }, '');
+  const answering = (text: string) => serviceWith({}, { get: () => `<t:R xmlns:t="urn:t">${text}</t:R>` });
+  const sizeFault = 0x80338048;
+
+  it('ASCII near the limit fits; past it is the size fault', async () => {
+    expect((await send(answering('x'.repeat(7000)), getWith(8192))).status).toBe(200);
+    expect((await send(answering('x'.repeat(8000)), getWith(8192))).fault?.hresult).toBe(sizeFault);
+  });
+
+  it('multi-byte characters count as their UTF-8 bytes, not as characters', async () => {
+    // 2,300 × '€' is 6,900 bytes (fits); 2,700 × '€' is 8,100 bytes plus the envelope (does not), though only 2,700 characters.
+    expect((await send(answering('€'.repeat(2300)), getWith(8192))).status).toBe(200);
+    expect((await send(answering('€'.repeat(2700)), getWith(8192))).fault?.hresult).toBe(sizeFault);
+  });
+
+  it('a UTF-16 reply counts two bytes a character', async () => {
+    const service = answering('x'.repeat(3000));
+    const utf16 = async (xml: string) => service.handle(xml, { ...CALLER, bytesPerUnit: 2 });
+    expect((await utf16(getWith(8192))).status).toBe(200);
+    const tooBig = await serviceWith({}, { get: () => `<t:R xmlns:t="urn:t">${'x'.repeat(3800)}</t:R>` }).handle(getWith(8192), { ...CALLER, bytesPerUnit: 2 });
+    expect(tooBig.status).toBe(500);
+    expect(tooBig.status === 500 && [tooBig.body].flat().join('')).toContain('Code="2150858824"');
+  });
+});

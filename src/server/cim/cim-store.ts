@@ -133,6 +133,19 @@ function describeKeys(fields: readonly (readonly [string, unknown])[]): string {
 }
 
 /** The instances of a class: computed at every read, or held. */
+/**
+ * Whether an instance has `value` as its key `name` (as sameKeyValue compares). A string key, the
+ * common case, is lowered once per lookup instead of once per instance compared.
+ */
+function keyMatcher(name: string, value: CimValue): (instance: CimInstance) => boolean {
+  if (typeof value !== 'string') return (instance) => sameKeyValue(instance.properties.get(name) ?? null, value);
+  const lower = value.toLowerCase();
+  return (instance) => {
+    const own = instance.properties.get(name);
+    return typeof own === 'string' ? own === value || own.toLowerCase() === lower : sameKeyValue(own ?? null, value);
+  };
+}
+
 function readInstances(state: ClassState): readonly CimInstance[] {
   return state.compute ? state.compute() : state.instances;
 }
@@ -748,7 +761,8 @@ export class CimStore {
   private locate(state: ClassState, selectors: readonly Selector[]): Located {
     const keys = this.keyValues(state.def, selectors);
     const instances = this.instancesOf(state);
-    const index = instances.findIndex((instance) => [...keys].every(([name, value]) => sameKeyValue(instance.properties.get(name) ?? null, value)));
+    const matchers = [...keys].map(([name, value]) => keyMatcher(name, value));
+    const index = instances.findIndex((instance) => matchers.every((matches) => matches(instance)));
     const instance = instances[index];
     if (!instance) {
       const named = [...keys].map(([name, value]) => `${name}=${value === null ? '' : scalarText(value as CimScalar)}`).join(', ');

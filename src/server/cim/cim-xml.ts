@@ -55,16 +55,55 @@ export function resourceReferenceOf(reference: CimReference, namespaceUri: strin
   return { resourceUri: namespaceUri + reference.className, selectors };
 }
 
-function propertyXml(name: string, type: CimType, value: CimValue, usage: Usage): string {
-  if (value === null) return `<p:${name} xsi:nil="true"/>`;
+/** A property's element tags, built once per property of a class (instanceXml) or per call (method output). */
+interface PropertyTags {
+  readonly open: string;
+  readonly close: string;
+  readonly nil: string;
+}
+
+function tagsOf(name: string): PropertyTags {
+  return { open: `<p:${name}>`, close: `</p:${name}>`, nil: `<p:${name} xsi:nil="true"/>` };
+}
+
+function propertyXml(type: CimType, value: CimValue, usage: Usage, tags: PropertyTags): string {
+  if (value === null) return tags.nil;
   if (isCimReference(value)) {
     // Windows writes a reference as the EPR of the instance: a:Address and a:ReferenceParameters.
     usage.references = true;
-    return `<p:${name}>${addressedReferenceXml(resourceReferenceOf(value, usage.namespaceUri))}</p:${name}>`;
+    return `${tags.open}${addressedReferenceXml(resourceReferenceOf(value, usage.namespaceUri))}${tags.close}`;
   }
   if (type === 'datetime') usage.datetime = true;
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item) => `<p:${name}>${scalarXml(type, item)}</p:${name}>`).join('');
+  if (!Array.isArray(value)) return tags.open + scalarXml(type, value) + tags.close;
+  let xml = '';
+  for (const item of value) xml += tags.open + scalarXml(type, item) + tags.close;
+  return xml;
+}
+
+/**
+ * What every instance of a class shares: its property tags, and the start of its element for the
+ * class URI last used (one per class, so the cache never grows with instances or requests).
+ */
+interface ClassShape {
+  readonly properties: CimClassDef['properties'];
+  readonly tags: readonly PropertyTags[];
+  readonly close: string;
+  classUri?: string;
+  head?: string;
+}
+
+const shapes = new WeakMap<CimClassDef, ClassShape>();
+/** The class element's attributes after xmlns:p (and xmlns:a/w when a reference appears), around the class name. */
+const INSTANCE_ATTRIBUTES_BEFORE_TYPE = ` xmlns:cim="${NS.cimCommon}" xmlns:xsi="${NS.xsi}" xsi:type="p:`;
+const INSTANCE_ATTRIBUTES_AFTER_TYPE = '_Type" xml:lang="en-US">';
+
+function shapeOf(classDef: CimClassDef): ClassShape {
+  let shape = shapes.get(classDef);
+  if (!shape || shape.properties !== classDef.properties) {
+    shape = { properties: classDef.properties, tags: classDef.properties.map((p) => tagsOf(p.name)), close: `</p:${classDef.name}>` };
+    shapes.set(classDef, shape);
+  }
+  return shape;
 }
 
 /**
@@ -74,17 +113,22 @@ function propertyXml(name: string, type: CimType, value: CimValue, usage: Usage)
 export function instanceXml(instance: CimInstance, classDef: CimClassDef, resourceUri: string, properties: string[] | '*' = '*'): string {
   const wanted = properties === '*' ? undefined : new Set(properties.map((name) => name.toLowerCase()));
   const usage: Usage = { datetime: false, references: false, namespaceUri: namespaceUriOf(resourceUri) };
-  const body = classDef.properties
-    .filter((p) => !wanted || wanted.has(p.name.toLowerCase()))
-    .map((p) => propertyXml(p.name, p.type, instance.properties.get(p.name) ?? null, usage))
-    .join('');
+  const shape = shapeOf(classDef);
+  const all = shape.properties;
+  let body = '';
+  for (let i = 0; i < all.length; i++) {
+    const p = all[i];
+    if (wanted && !wanted.has(p.name.toLowerCase())) continue;
+    body += propertyXml(p.type, instance.properties.get(p.name) ?? null, usage, shape.tags[i]);
+  }
   const name = classDef.name;
-  const namespace = escapeXmlText(classResourceUri(resourceUri, name)).replace(/"/g, '&quot;');
+  const classUri = classResourceUri(resourceUri, name);
+  if (shape.classUri !== classUri || shape.head === undefined) {
+    shape.head = `<p:${name} xmlns:p="${escapeXmlText(classUri).replace(/"/g, '&quot;')}"`;
+    shape.classUri = classUri;
+  }
   const addressing = usage.references ? ` xmlns:a="${NS.addressing}" xmlns:w="${NS.wsman}"` : '';
-  return (
-    `<p:${name} xmlns:p="${namespace}"${addressing} xmlns:cim="${NS.cimCommon}" xmlns:xsi="${NS.xsi}" ` +
-    `xsi:type="p:${name}_Type" xml:lang="en-US">${body}</p:${name}>`
-  );
+  return `${shape.head}${addressing}${INSTANCE_ATTRIBUTES_BEFORE_TYPE}${name}${INSTANCE_ATTRIBUTES_AFTER_TYPE}${body}${shape.close}`;
 }
 
 /**
@@ -97,7 +141,7 @@ export function methodOutputXml(output: CimMethodOutput, resourceUri: string): s
   const body = [...output.values.entries()]
     .filter(([, value]) => value !== null)
     .sort(([a], [b]) => compareNames(a, b))
-    .map(([name, value]) => propertyXml(name, types.get(name) ?? 'string', value, usage))
+    .map(([name, value]) => propertyXml(types.get(name) ?? 'string', value, usage, tagsOf(name)))
     .join('');
   const element = `${output.method}_OUTPUT`;
   const namespace = escapeXmlText(resourceUri).replace(/"/g, '&quot;');

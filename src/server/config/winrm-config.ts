@@ -162,6 +162,8 @@ export class WinRMConfig {
   }
 
   private canonical(path: ConfigPath): ConfigPath {
+    // The service reads its limits on every request, nearly always spelled as the tree spells them.
+    if (this.values.has(path)) return path;
     return [...this.values.keys()].find((key) => key.toLowerCase() === path.toLowerCase()) ?? path;
   }
 

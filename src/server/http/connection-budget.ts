@@ -55,6 +55,11 @@ export class ConnectionBudget {
     this.disarm(socket);
   }
 
+  /** Whether the connection has not authenticated yet (only such a connection is ever pending again). */
+  awaitsAuthentication(socket: Socket): boolean {
+    return this.pending.has(socket);
+  }
+
   /** An unauthenticated connection was answered: its deadline starts over (for its next request, or idling). */
   answered(socket: Socket): void {
     if (this.pending.has(socket)) this.arm(socket);

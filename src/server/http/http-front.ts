@@ -69,7 +69,8 @@ export class HttpFront {
 
   /** Entry point for node:http / node:https `request` events. */
   handle(request: IncomingMessage, response: ServerResponse, secure: boolean): void {
-    response.once('finish', () => this.budget.answered(request.socket));
+    // Only a connection still to authenticate has a deadline to restart; no request makes one pending again.
+    if (this.budget.awaitsAuthentication(request.socket)) response.once('finish', () => this.budget.answered(request.socket));
     this.process(request, response, secure).catch(() => {
       // Nothing of the failure (it may quote request data) goes to the client.
       if (!response.headersSent) this.empty(response, 500, true);
@@ -130,20 +131,25 @@ export class HttpFront {
       return this.empty(response, 400, !keepSession, finalToken);
     }
     // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
-    const gone = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) gone.abort();
-    });
+    // The controller and its listener are made on first use, as the service's own (most operations
+    // never wait on one); until the reply is written, a destroyed socket means the client has gone.
+    let gone: AbortController | undefined;
     const reply = await this.service.handle(text, {
-      // Made on first use, as the service's own (an AbortSignal costs microseconds; most operations never wait on one).
       get signal(): AbortSignal {
+        if (!gone) {
+          const controller = (gone = new AbortController());
+          if (request.socket.destroyed) controller.abort();
+          else
+            response.once('close', () => {
+              if (!response.writableFinished) controller.abort();
+            });
+        }
         return gone.signal;
       },
       principal: auth.principal,
       secure,
       bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,
-      // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; Windows writes a.b.c.d.
-      clientAddress: (request.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, ''),
+      clientAddress: clientAddressOf(request.socket.remoteAddress ?? ''),
     });
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
@@ -208,9 +214,24 @@ function encodeReply(body: ReplyBody, charset: BodyCharset): Buffer {
   return bytes;
 }
 
+/** An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; Windows writes a.b.c.d. */
+function clientAddressOf(remoteAddress: string): string {
+  return remoteAddress.startsWith('::ffff:') ? remoteAddress.replace(/^::ffff:(?=\d+\.)/, '') : remoteAddress;
+}
+
+/** The last Content-Type read and its charset: a client sends the same value with every request. */
+let lastContentType: { readonly value: string; readonly charset: BodyCharset | undefined } | undefined;
+
 /** `application/soap+xml` with UTF-8 (default) or UTF-16; anything else is refused. */
 function charsetOf(contentType: string | undefined): BodyCharset | undefined {
   if (contentType === undefined) return undefined;
+  if (lastContentType?.value === contentType) return lastContentType.charset;
+  const charset = readCharset(contentType);
+  lastContentType = { value: contentType, charset };
+  return charset;
+}
+
+function readCharset(contentType: string): BodyCharset | undefined {
   const [type, ...parameters] = contentType.split(';').map((part) => part.trim());
   if (type.toLowerCase() !== 'application/soap+xml') return undefined;
   const charset = parameters
@@ -232,13 +253,23 @@ function readBody(request: IncomingMessage, limit: number, deadlineMs: number): 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = (outcome: 'too large' | 'too slow'): void => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
       clearTimeout(timer);
+    };
+    const stop = (outcome: 'too large' | 'too slow'): void => {
+      settle();
       request.off('data', onData);
       request.pause();
       resolve(outcome);
     };
-    const timer = setTimeout(() => stop('too slow'), deadlineMs);
+    // A body that came in the packets of its headers has been parsed whole by the next tick; only
+    // one still arriving then needs its deadline (set microseconds after the headers).
+    process.nextTick(() => {
+      if (!settled && !request.complete) timer = setTimeout(() => stop('too slow'), deadlineMs);
+    });
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) return stop('too large');
@@ -246,11 +277,12 @@ function readBody(request: IncomingMessage, limit: number, deadlineMs: number): 
     };
     request.on('data', onData);
     request.once('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
+      settle();
+      // A small request arrives as one chunk: no copy of it.
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     request.once('error', (error) => {
-      clearTimeout(timer);
+      settle();
       reject(error);
     });
   });

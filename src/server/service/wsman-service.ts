@@ -40,6 +40,15 @@ export interface CallerContext {
 /** How every response envelope ends (buildResponseEnvelope). */
 const BODY_CLOSE = '</s:Body></s:Envelope>';
 
+/**
+ * Whether a reply fits MaxEnvelopeSize without counting its UTF-8 bytes: a UTF-16 code unit takes
+ * at most 3 of them, so a reply whose length says it fits needs no exact count.
+ */
+function fitsSurely(envelope: ReplyBody, bytesPerUnit: 1 | 2, maxEnvelopeSize: number): boolean {
+  const units = typeof envelope === 'string' ? envelope.length : envelope.reduce((sum, piece) => sum + piece.length, 0);
+  return units * 3 * bytesPerUnit <= maxEnvelopeSize;
+}
+
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
 /** One request's run against its OperationTimeout. */
 interface Operation {
@@ -78,19 +87,23 @@ export class WSManService {
     const header = requestHeaderOf(message);
     const relatesTo = header.messageId ?? '';
     let request: WSManRequest;
-    const abandon = new AbortController();
-    let followsCaller = false;
+    // Made on first use (most operations never wait on it): an AbortController costs microseconds.
+    let abandon: AbortController | undefined;
+    let abandoned = false;
+    const giveUp = (): void => {
+      abandoned = true;
+      abandon?.abort();
+    };
     try {
       request = {
         ...validateRequest(message, header, this.state.config, caller.principal),
         ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
         bytesPerUnit: caller.bytesPerUnit,
-        // Made on first use (most operations never wait on it): an AbortSignal costs microseconds.
         get signal(): AbortSignal {
-          if (!followsCaller && caller.signal) {
-            followsCaller = true;
-            if (caller.signal.aborted) abandon.abort();
-            else caller.signal.addEventListener('abort', () => abandon.abort(), { once: true });
+          if (!abandon) {
+            abandon = new AbortController();
+            if (abandoned || caller.signal?.aborted) abandon.abort();
+            else caller.signal?.addEventListener('abort', giveUp, { once: true });
           }
           return abandon.signal;
         },
@@ -107,7 +120,7 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, abandon);
+      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, giveUp);
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider);
@@ -156,26 +169,36 @@ export class WSManService {
 
   /**
    * Runs `work`, failing with the timeout fault at `timeoutMs`: then `operation.expired` tells late
-   * work not to change anything, and the request's signal aborts so a provider can give up.
+   * work not to change anything, and `giveUp` aborts the request's signal so a provider can let go.
+   * A provider that gives up on the abort rejects too; the outcome has been decided by then.
    */
-  private async withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, abandon: AbortController): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
+  private withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, giveUp: () => void): Promise<T> {
     const operation: Operation = { expired: false };
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
         operation.expired = true;
-        abandon.abort();
+        giveUp();
         reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
       }, timeoutMs);
+      const settle = (): void => clearTimeout(timer);
+      let running: Promise<T>;
+      try {
+        running = work(operation);
+      } catch (error) {
+        settle();
+        return reject(error);
+      }
+      running.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
     });
-    const running = work(operation);
-    // A provider that gives up on the abort rejects too; the race has been decided by then.
-    running.catch(() => undefined);
-    try {
-      return await Promise.race([running, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private fault(error: unknown, relatesTo: string, provider: ResourceProvider | undefined): ServiceReply {
@@ -206,6 +229,7 @@ export class WSManService {
       const bodyEnd = envelope.length - BODY_CLOSE.length;
       envelope = [envelope.slice(0, bodyEnd), ...bodyXml, BODY_CLOSE];
     }
+    if (fitsSurely(envelope, caller.bytesPerUnit, request.maxEnvelopeSize)) return envelope;
     const bytes = typeof envelope === 'string' ? Buffer.byteLength(envelope) : envelope.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0);
     if (bytes * caller.bytesPerUnit > request.maxEnvelopeSize) {
       throw wsmanError('ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED');
