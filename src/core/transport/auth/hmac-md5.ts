@@ -13,12 +13,12 @@ interface Md5Exports {
   readonly run: (p: number, end: number) => number;
 }
 
-let engine: { readonly exports: Md5Exports; readonly bytes: Uint8Array; readonly words: DataView } | undefined;
+let engine: { readonly wasm: Md5Exports; readonly bytes: Uint8Array; readonly words: DataView } | undefined;
 
 function md5Engine(): NonNullable<typeof engine> {
   if (!engine) {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(md5WasmModule())).exports as unknown as Md5Exports;
-    engine = { exports, bytes: new Uint8Array(exports.memory.buffer), words: new DataView(exports.memory.buffer) };
+    const wasm = new WebAssembly.Instance(new WebAssembly.Module(md5WasmModule())).exports as unknown as Md5Exports;
+    engine = { wasm, bytes: new Uint8Array(wasm.memory.buffer), words: new DataView(wasm.memory.buffer) };
   }
   return engine;
 }
@@ -35,11 +35,11 @@ export class HmacMd5 {
 
   constructor(private readonly key: Buffer) {
     if (key.length > BLOCK) throw new RangeError('an HMAC-MD5 key here has at most 64 bytes');
-    const { exports, bytes } = md5Engine();
+    const { wasm, bytes } = md5Engine();
     for (const [state, pad] of [[this.inner, 0x36], [this.outer, 0x5c]] as const) {
       bytes.set(INITIAL_STATE, 0);
       for (let n = 0; n < BLOCK; n++) bytes[MD5_WASM_DATA + n] = (key[n] ?? 0) ^ pad;
-      exports.run(MD5_WASM_DATA, MD5_WASM_DATA + BLOCK);
+      wasm.run(MD5_WASM_DATA, MD5_WASM_DATA + BLOCK);
       state.set(bytes.subarray(0, 16));
     }
   }
@@ -51,16 +51,16 @@ export class HmacMd5 {
       out.set(createHmac('md5', this.key).update(prefix).update(message).digest());
       return;
     }
-    const { exports, bytes, words } = md5Engine();
+    const { wasm, bytes, words } = md5Engine();
     bytes.set(this.inner, 0);
     const end = pad(bytes, words, length, () => {
       bytes.set(prefix, MD5_WASM_DATA);
       bytes.set(message, MD5_WASM_DATA + prefix.length);
     });
-    exports.run(MD5_WASM_DATA, end);
+    wasm.run(MD5_WASM_DATA, end);
     bytes.copyWithin(MD5_WASM_DATA, 0, 16);
     bytes.set(this.outer, 0);
-    exports.run(MD5_WASM_DATA, pad(bytes, words, 16, () => undefined));
+    wasm.run(MD5_WASM_DATA, pad(bytes, words, 16, () => undefined));
     out.set(bytes.subarray(0, 16));
   }
 }

@@ -16,7 +16,7 @@ interface Rc4Exports {
 }
 
 interface Rc4Engine {
-  readonly exports: Rc4Exports;
+  readonly wasm: Rc4Exports;
   readonly bytes: Uint8Array;
   /** The cipher whose state is in the module's memory now; its own copy is stale until another cipher takes the module. */
   resident: Rc4 | undefined;
@@ -27,8 +27,8 @@ let engine: Rc4Engine | undefined;
 /** The one module instance, compiled on first use (synchronous: the module is a few hundred bytes). */
 function rc4Engine(): Rc4Engine {
   if (!engine) {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(rc4WasmModule())).exports as unknown as Rc4Exports;
-    engine = { exports, bytes: new Uint8Array(exports.memory.buffer), resident: undefined };
+    const wasm = new WebAssembly.Instance(new WebAssembly.Module(rc4WasmModule())).exports as unknown as Rc4Exports;
+    engine = { wasm, bytes: new Uint8Array(wasm.memory.buffer), resident: undefined };
   }
   return engine;
 }
@@ -64,7 +64,7 @@ export class Rc4 {
    */
   updateInto(data: Uint8Array, out: Uint8Array): void {
     const current = rc4Engine();
-    const { exports, bytes } = current;
+    const { wasm, bytes } = current;
     if (current.resident !== this) {
       if (current.resident) current.resident.state.set(bytes.subarray(0, 256));
       bytes.set(this.state, 0);
@@ -74,7 +74,7 @@ export class Rc4 {
     for (let at = 0; at < data.length; at += RC4_WASM_CHUNK) {
       const length = Math.min(RC4_WASM_CHUNK, data.length - at);
       bytes.set(length === data.length ? data : data.subarray(at, at + length), RC4_WASM_DATA);
-      ij = exports.run(RC4_WASM_DATA, RC4_WASM_DATA + length, ij);
+      ij = wasm.run(RC4_WASM_DATA, RC4_WASM_DATA + length, ij);
       out.set(bytes.subarray(RC4_WASM_DATA, RC4_WASM_DATA + length), at);
     }
     this.ij = ij;
