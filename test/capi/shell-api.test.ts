@@ -4,12 +4,11 @@
  * API 1.0 and 1.1), WSManCloseOperation aborting a pending Receive, and a whole WinRS conversation
  * against pypsrp's recorded Windows answers.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WSMAN_FLAG_REQUESTED_API_VERSION_1_0, WSMAN_CMDSHELL_URI, WSMAN_COMMAND_STATE_DONE, WSMAN_SIGNAL_SHELL_CODE_CTRL_C, WSManCallbackFlags as F, WSManDataType, WSManShellFlag, type WSMAN_ERROR, type WSMAN_RECEIVE_DATA_RESULT, type WSMAN_RESPONSE_DATA } from '../../src/core/capi/constants';
 import type { ShellAsync, WSMAN_COMMAND_HANDLE, WSMAN_OPERATION_HANDLE, WSMAN_SHELL_HANDLE } from '../../src/core/capi/shell-api';
 import { errorNamed } from '../../src/core/errors/error-table';
 import { openShellSession, type ShellSession } from '../core/shell/shell-session';
+import { startScriptedShellServer, type ScriptedShellServer } from '../helpers/scripted-shell-server';
 import { describeWithSharedFixtures } from '../helpers/shared-reference';
 import { readPypsrpRecording } from '../parity/recordings';
 import { ReplayServer } from '../parity/replay-server';
@@ -244,33 +243,16 @@ describeWithSharedFixtures('C API shell functions against the recorded Windows a
 });
 
 describe('WSManCloseOperation on a Receive the server holds', () => {
-  let server: Server;
+  let server: ScriptedShellServer;
   let url: string;
   const pending: Array<() => void> = [];
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        const id = /<a:MessageID>([^<]+)</.exec(text)![1];
-        const reply = (body: string) =>
-          response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8' }).end(
-            `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:x="http://schemas.xmlsoap.org/ws/2004/09/transfer" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Header><a:RelatesTo>${id}</a:RelatesTo></s:Header><s:Body>${body}</s:Body></s:Envelope>`,
-          );
-        if (text.includes('transfer/Create<')) reply('<x:ResourceCreated><a:Address>x</a:Address><a:ReferenceParameters><w:SelectorSet><w:Selector Name="ShellId">S1</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>');
-        else if (text.includes('shell/Command<')) reply('<rsp:CommandResponse><rsp:CommandId>C1</rsp:CommandId></rsp:CommandResponse>');
-        else if (text.includes('shell/Receive<')) pending.push(() => response.destroy());
-        else reply('');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wsman`;
+    server = await startScriptedShellServer((_reply, response) => pending.push(() => response.destroy()));
+    url = server.url;
   });
   afterAll(async () => {
     for (const end of pending) end();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
 
   it('the callback gets WSMAN_ERROR_OPERATION_ABORTED (995) at once; the handle is then dead; Signal is not held behind the Receive', async () => {

@@ -2,56 +2,38 @@
  * WSManReceiveShellOutput polling (no delay flag): the next Receive is issued as soon as a reply
  * has arrived, before that reply's callbacks run, and the wire still carries one Receive at a time.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WSMAN_CMDSHELL_URI, WSManCallbackFlags as F, type WSMAN_RESPONSE_DATA } from '../../src/core/capi/constants';
 import type { ShellAsync } from '../../src/core/capi/shell-api';
 import { ShellOperations } from '../../src/core/shell/shell-operations';
 import { openShellSession } from '../core/shell/shell-session';
+import { startScriptedShellServer, type ScriptedShellServer } from '../helpers/scripted-shell-server';
 
 const REPLIES = 4;
-let server: Server;
+let server: ScriptedShellServer;
 let url: string;
 let receives = 0;
 let outstanding = 0;
 let mostOutstanding = 0;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString();
-      const id = /<a:MessageID>([^<]+)</.exec(text)![1];
-      const reply = (body: string) =>
-        response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8' }).end(
-          `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:x="http://schemas.xmlsoap.org/ws/2004/09/transfer" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Header><a:RelatesTo>${id}</a:RelatesTo></s:Header><s:Body>${body}</s:Body></s:Envelope>`,
-        );
-      if (text.includes('transfer/Create<')) return reply('<x:ResourceCreated><a:Address>x</a:Address><a:ReferenceParameters><w:SelectorSet><w:Selector Name="ShellId">S1</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>');
-      if (text.includes('shell/Command<')) return reply('<rsp:CommandResponse><rsp:CommandId>C1</rsp:CommandId></rsp:CommandResponse>');
-      if (!text.includes('shell/Receive<')) return reply('');
-      const n = ++receives;
-      mostOutstanding = Math.max(mostOutstanding, ++outstanding);
-      // Answered a little later, so that an overlapping Receive would be seen.
-      setTimeout(() => {
-        outstanding--;
-        const data = `<rsp:Stream Name="stdout" CommandId="C1">${Buffer.from(`reply ${n}\n`).toString('base64')}</rsp:Stream>`;
-        const state =
-          n < REPLIES
-            ? '<rsp:CommandState CommandId="C1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"/>'
-            : '<rsp:CommandState CommandId="C1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState>';
-        reply(`<rsp:ReceiveResponse>${data}${state}</rsp:ReceiveResponse>`);
-      }, 20);
-    });
+  server = await startScriptedShellServer((reply) => {
+    const n = ++receives;
+    mostOutstanding = Math.max(mostOutstanding, ++outstanding);
+    // Answered a little later, so that an overlapping Receive would be seen.
+    setTimeout(() => {
+      outstanding--;
+      const data = `<rsp:Stream Name="stdout" CommandId="C1">${Buffer.from(`reply ${n}\n`).toString('base64')}</rsp:Stream>`;
+      const state =
+        n < REPLIES
+          ? '<rsp:CommandState CommandId="C1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"/>'
+          : '<rsp:CommandState CommandId="C1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState>';
+      reply(`<rsp:ReceiveResponse>${data}${state}</rsp:ReceiveResponse>`);
+    }, 20);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wsman`;
+  url = server.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.close());
 
 function completed(start: (async: ShellAsync) => { value?: unknown }): Promise<unknown> {
   return new Promise((resolve, reject) => {
