@@ -31,17 +31,21 @@ const SHIFTS = [
 /** K[i] = floor(|sin(i + 1)| · 2^32). */
 const K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32));
 
-/** The round function of round r on (x, y, z), left on the stack. */
-function roundFunction(round: number, x: number, y: number, z: number): number[] {
+/**
+ * Adds round r's function of (x, y, z) to the value on the stack, x being the word the previous
+ * step just produced: each form keeps the operations on x last, so that the chain from one step
+ * to the next is as short as it can be (the other operands are ready earlier).
+ */
+function addRoundFunction(round: number, x: number, y: number, z: number): number[] {
   switch (round) {
     case 0: // F = z ^ (x & (y ^ z))
-      return [...get(z), ...get(x), ...get(y), ...get(z), Op.i32Xor, Op.i32And, Op.i32Xor];
-    case 1: // G = y ^ (z & (x ^ y))
-      return [...get(y), ...get(z), ...get(x), ...get(y), Op.i32Xor, Op.i32And, Op.i32Xor];
-    case 2: // H = x ^ y ^ z
-      return [...get(x), ...get(y), Op.i32Xor, ...get(z), Op.i32Xor];
+      return [...get(z), ...get(y), ...get(z), Op.i32Xor, ...get(x), Op.i32And, Op.i32Xor, Op.i32Add];
+    case 1: // G = (x & z) | (y & ~z), whose two halves never share a bit: added one after the other
+      return [...get(y), ...get(z), ...constant(-1), Op.i32Xor, Op.i32And, Op.i32Add, ...get(x), ...get(z), Op.i32And, Op.i32Add];
+    case 2: // H = x ^ (y ^ z)
+      return [...get(y), ...get(z), Op.i32Xor, ...get(x), Op.i32Xor, Op.i32Add];
     default: // I = y ^ (x | ~z)
-      return [...get(y), ...get(x), ...get(z), ...constant(-1), Op.i32Xor, Op.i32Or, Op.i32Xor];
+      return [...get(y), ...get(z), ...constant(-1), Op.i32Xor, ...get(x), Op.i32Or, Op.i32Xor, Op.i32Add];
   }
 }
 
@@ -51,19 +55,18 @@ function wordOf(i: number): number {
   return round === 0 ? i : round === 1 ? (5 * i + 1) % 16 : round === 2 ? (3 * i + 5) % 16 : (7 * i) % 16;
 }
 
-/** Step i: a = b + ((a + f(b, c, d) + X[k] + K[i]) <<< s), the roles of a, b, c, d rotating each step. */
+/** Step i: a = b + ((a + X[k] + K[i] + f(b, c, d)) <<< s), the roles of a, b, c, d rotating each step; f comes last (see addRoundFunction). */
 function step(i: number): number[] {
   const roles = [A, B, C, D];
   const shift = (4 - (i % 4)) % 4;
   const [a, b, c, d] = [roles[shift]!, roles[(shift + 1) % 4]!, roles[(shift + 2) % 4]!, roles[(shift + 3) % 4]!];
   const round = i >> 4;
   return [
-    ...get(b),
-    ...get(a), ...roundFunction(round, b, c, d), Op.i32Add,
-    ...get(X + wordOf(i)), Op.i32Add,
+    ...get(a), ...get(X + wordOf(i)), Op.i32Add,
     ...constant(K[i]!), Op.i32Add,
+    ...addRoundFunction(round, b, c, d),
     ...constant(SHIFTS[round]![i % 4]!), Op.i32Rotl,
-    Op.i32Add, ...set(a),
+    ...get(b), Op.i32Add, ...set(a),
   ];
 }
 
