@@ -104,6 +104,29 @@ describe('rc4', () => {
     keys.forEach((key, n) => expect(Buffer.concat(outputs[n]!).equals(referenceRc4(key, data.subarray(0, taken[n]!)))).toBe(true));
   });
 
+  it('gives the same key stream when some of it was made ahead (prepare), whatever the split between made-ahead and made-now', () => {
+    const key = Buffer.from('ahead of time');
+    const data = Buffer.from(Array.from({ length: 200_000 }, (_, n) => (n * 29 + 3) & 0xff));
+    const expected = referenceRc4(key, data);
+    const cipher = new Rc4(key);
+    const other = new Rc4(Buffer.from('another cipher taking the module between calls'));
+    const parts: Buffer[] = [];
+    let at = 0;
+    // Messages shorter, equal and longer than what was made ahead; a prepare that is already covered; one past the chunk size; the 8-byte checksum path.
+    const steps: readonly [prepared: number, length: number][] = [[100, 40], [0, 60], [50, 8], [3000, 2930], [10, 10], [8, 9], [70_000, 70_003], [2000, 1], [1, 5000], [0, 33], [40, 32]];
+    for (const [prepared, length] of steps) {
+      if (prepared > 0) cipher.prepare(prepared);
+      other.update(Buffer.alloc(17));
+      parts.push(cipher.update(data.subarray(at, at + length)));
+      at += length;
+    }
+    expect(Buffer.concat(parts).equals(expected.subarray(0, at))).toBe(true);
+    const inPlace = Buffer.from(data.subarray(at, at + 4000));
+    cipher.prepare(1000);
+    cipher.updateInto(inPlace, inPlace);
+    expect(inPlace.equals(expected.subarray(at, at + 4000))).toBe(true);
+  });
+
   it('refuses an empty key', () => {
     expect(() => new Rc4(Buffer.alloc(0))).toThrow(RangeError);
   });

@@ -313,6 +313,30 @@ describe('NtlmClient with NtlmServer', () => {
     expect(() => serverSecurity.unwrap(once.header, once.sealed)).toThrow(expect.objectContaining({ code: 'SEC_E_MESSAGE_ALTERED' }));
   });
 
+  it('seals the same bytes whether or not the key stream was made ahead in the event loop turns between messages', async () => {
+    const flags = NegotiateFlag.SIGN | NegotiateFlag.SEAL | NegotiateFlag.EXTENDED_SESSIONSECURITY | NegotiateFlag.KEY_128 | NegotiateFlag.KEY_EXCH | NegotiateFlag.UNICODE;
+    const exportedSessionKey = Buffer.alloc(16, 0x55);
+    const sessions = (): [NtlmSessionSecurity, NtlmSessionSecurity] => [new NtlmSessionSecurity(flags, exportedSessionKey, 'client'), new NtlmSessionSecurity(flags, exportedSessionKey, 'server')];
+    const [waitingClient, waitingServer] = sessions();
+    const [inlineClient, inlineServer] = sessions();
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    for (let n = 0; n < 6; n++) {
+      // Messages of changing size: some shorter than what was made ahead, some longer.
+      const request = Buffer.alloc(500 + ((n * 977) % 3000), `request ${n} `);
+      const reply = Buffer.alloc(3000 - ((n * 613) % 2500), `reply ${n} `);
+      const up = waitingClient.wrap(request);
+      await turn();
+      expect(Buffer.concat([up.header, up.sealed]).equals(Buffer.concat(Object.values(inlineClient.wrap(request))))).toBe(true);
+      expect(waitingServer.unwrap(up.header, up.sealed).equals(request)).toBe(true);
+      expect(inlineServer.unwrap(up.header, up.sealed).equals(request)).toBe(true);
+      const down = waitingServer.wrap(reply);
+      await turn();
+      expect(Buffer.concat([down.header, down.sealed]).equals(Buffer.concat(Object.values(inlineServer.wrap(reply))))).toBe(true);
+      expect(waitingClient.unwrap(down.header, down.sealed).equals(reply)).toBe(true);
+      expect(inlineClient.unwrap(down.header, down.sealed).equals(reply)).toBe(true);
+    }
+  });
+
   it('refuses a wrong password, and a tampered AUTHENTICATE through its MIC', () => {
     const wrong = new NtlmClient(clientOptions({ password: 'nope' }));
     const server = new NtlmServer(serverOptions());

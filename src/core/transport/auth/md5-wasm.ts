@@ -88,5 +88,5 @@ const runBody = [
 
 /** The module's bytes. */
 export function md5WasmModule(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ params: 2, locals: LOCALS, body: runBody, pages: PAGES });
+  return assembleModule({ functions: [{ name: 'run', params: 2, locals: LOCALS, body: runBody }], pages: PAGES });
 }

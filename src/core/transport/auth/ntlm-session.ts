@@ -3,6 +3,10 @@
  * key, an RC4 sealing handle that runs on across messages, and a sequence number. SEAL encrypts
  * first and then signs the plaintext with the same handle (§3.4.3; swapping the two desynchronises
  * every later message).
+ *
+ * Each direction's key stream for its next message is made ahead, in the turn of the event loop
+ * after this side sealed a message, when it waits for the peer (the client while the server
+ * works, the server between requests): the RC4 half of sealing leaves the round trip.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { HmacMd5 } from './hmac-md5';
@@ -15,6 +19,7 @@ import type { SealedParts, SealPlacement, SessionSecurity } from './session-secu
 /** NTLMSSP_MESSAGE_SIGNATURE: Version (1), Checksum (8), SeqNum (4). */
 const SIGNATURE_LENGTH = 16;
 const CHECKSUM_AT = 4;
+const CHECKSUM_LENGTH = 8;
 const SEQUENCE_AT = 12;
 
 function ownBuffers(headerLength: number, sealedLength: number): SealedParts {
@@ -29,6 +34,8 @@ class Direction {
   private readonly sealKey: Buffer;
   handle: Rc4;
   sequence = 0;
+  /** Key stream the last message took (its data and its checksum): what the next one is expected to take. */
+  lastUse = 0;
 
   constructor(flags: number, exportedSessionKey: Buffer, sender: NtlmRole) {
     this.mac = new HmacMd5(signKey(exportedSessionKey, sender));
@@ -39,6 +46,11 @@ class Direction {
   /** A fresh handle from the sealing key: SSPI does this after a SPNEGO mechListMIC. */
   resetHandle(): void {
     this.handle = new Rc4(this.sealKey);
+  }
+
+  /** Key stream ahead for a next message like the last one. */
+  prepareNext(): void {
+    if (this.lastUse > 0) this.handle.prepare(this.lastUse);
   }
 
   /** Takes the next sequence number. */
@@ -54,9 +66,10 @@ export class NtlmSessionSecurity implements SessionSecurity {
   private readonly incoming: Direction;
   /** Scratch of every signature, so that none allocates: the HMAC (its first 8 bytes become the checksum), the SeqNum, the signature a received one is checked against. */
   private readonly mac = new Uint8Array(16);
-  private readonly checksum = this.mac.subarray(0, 8);
+  private readonly checksum = this.mac.subarray(0, CHECKSUM_LENGTH);
   private readonly sequence = Buffer.alloc(4);
   private readonly expected = Buffer.alloc(SIGNATURE_LENGTH);
+  private keyStreamScheduled = false;
 
   constructor(
     private readonly flags: number,
@@ -75,6 +88,8 @@ export class NtlmSessionSecurity implements SessionSecurity {
     const parts = place(SIGNATURE_LENGTH, message.length);
     this.outgoing.handle.updateInto(message, parts.sealed);
     this.writeSignature(this.outgoing, message, parts.header);
+    this.outgoing.lastUse = this.keyStreamUse(message.length);
+    this.scheduleKeyStream();
     return parts;
   }
 
@@ -82,6 +97,7 @@ export class NtlmSessionSecurity implements SessionSecurity {
     this.requireSealing();
     const message = this.incoming.handle.update(sealed);
     this.check(header, message);
+    this.incoming.lastUse = this.keyStreamUse(message.length);
     return message;
   }
 
@@ -117,6 +133,22 @@ export class NtlmSessionSecurity implements SessionSecurity {
     if (received.length !== SIGNATURE_LENGTH || !timingSafeEqual(received, this.expected)) {
       throw securityError('SEC_E_MESSAGE_ALTERED', 'the NTLM message signature does not match');
     }
+  }
+
+  /** Key stream a message of `length` bytes takes: its data, then its checksum under key exchange. */
+  private keyStreamUse(length: number): number {
+    return length + (this.flags & NegotiateFlag.KEY_EXCH ? CHECKSUM_LENGTH : 0);
+  }
+
+  /** Makes both directions' key stream ahead in the next turn of the event loop. */
+  private scheduleKeyStream(): void {
+    if (this.keyStreamScheduled) return;
+    this.keyStreamScheduled = true;
+    setImmediate(() => {
+      this.keyStreamScheduled = false;
+      this.outgoing.prepareNext();
+      this.incoming.prepareNext();
+    });
   }
 
   private requireSealing(): void {

@@ -12,8 +12,10 @@ export const enum Op {
   localSet = 0x21,
   localTee = 0x22,
   i32Load = 0x28,
+  i64Load = 0x29,
   i32Load8U = 0x2d,
   i32Store = 0x36,
+  i64Store = 0x37,
   i32Store8 = 0x3a,
   i32Const = 0x41,
   i32LtU = 0x49,
@@ -26,6 +28,7 @@ export const enum Op {
   i32Shl = 0x74,
   i32ShrU = 0x76,
   i32Rotl = 0x77,
+  i64Xor = 0x85,
 }
 
 export const I32 = 0x7f;
@@ -63,6 +66,8 @@ export const load8 = [Op.i32Load8U, 0, 0];
 export const store8 = [Op.i32Store8, 0, 0];
 export const load32 = (offset = 0): number[] => [Op.i32Load, 2, ...unsigned(offset)];
 export const store32 = (offset = 0): number[] => [Op.i32Store, 2, ...unsigned(offset)];
+export const load64 = [Op.i64Load, 3, 0];
+export const store64 = [Op.i64Store, 3, 0];
 
 /** `while (p < limit) { body; p += stride }` as block/loop. */
 export function loopWhileBelow(p: number, limit: number, stride: number, body: number[]): number[] {
@@ -81,18 +86,29 @@ function name(text: string): number[] {
   return [...unsigned(text.length), ...Buffer.from(text, 'latin1')];
 }
 
-/**
- * A module of one exported function `run` of `params` i32 parameters returning an i32, with
- * `locals` more i32 locals and `body` (ending in Op.end), and one exported memory of `pages` pages.
- */
-export function assembleModule(options: { params: number; locals: number; body: number[]; pages: number }): Uint8Array<ArrayBuffer> {
-  const code = [1, options.locals, I32, ...options.body];
+/** One exported function of `params` i32 parameters returning an i32, with `locals` more i32 locals and `body` (ending in Op.end). */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: number;
+  readonly locals: number;
+  readonly body: number[];
+}
+
+/** A module of the given exported functions (function n has type n) and one exported memory of `pages` pages. */
+export function assembleModule(options: { functions: readonly WasmFunction[]; pages: number }): Uint8Array<ArrayBuffer> {
+  const { functions } = options;
+  const types = functions.flatMap((fn) => [0x60, fn.params, ...Array<number>(fn.params).fill(I32), 1, I32]);
+  const exports = functions.flatMap((fn, index) => [...name(fn.name), 0x00, index]);
+  const bodies = functions.flatMap((fn) => {
+    const code = [1, fn.locals, I32, ...fn.body];
+    return [...unsigned(code.length), ...code];
+  });
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, [1, 0x60, options.params, ...Array<number>(options.params).fill(I32), 1, I32]), // type 0: (i32 × params) -> i32
-    ...section(3, [1, 0]), // function 0 has type 0
+    ...section(1, [functions.length, ...types]),
+    ...section(3, [functions.length, ...functions.map((_, index) => index)]),
     ...section(5, [1, 0x01, options.pages, options.pages]), // one memory, min = max
-    ...section(7, [2, ...name('memory'), 0x02, 0, ...name('run'), 0x00, 0]),
-    ...section(10, [1, ...unsigned(code.length), ...code]),
+    ...section(7, [functions.length + 1, ...name('memory'), 0x02, 0, ...exports]),
+    ...section(10, [functions.length, ...bodies]),
   ]);
 }
