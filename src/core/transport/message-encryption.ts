@@ -72,20 +72,37 @@ export function encryptMessage(
 ): EncryptedBody {
   const framing = framingOf(protocol);
   const upToLength = framing.upToLength[charset];
-  const length = String(payload.length);
-  const openingLength = upToLength.length + length.length + SECOND_PART.length;
+  const digits = decimalDigits(payload.length);
+  const openingLength = upToLength.length + digits + SECOND_PART.length;
   let body: Buffer | undefined;
   security.wrap(payload, (headerLength, sealedLength) => {
     const dataAt = openingLength + 4 + headerLength;
     body = Buffer.allocUnsafe(dataAt + sealedLength + CLOSE_DELIMITER.length);
-    upToLength.copy(body, 0);
-    body.write(length, upToLength.length, 'latin1');
-    SECOND_PART.copy(body, upToLength.length + length.length);
+    body.set(upToLength, 0);
+    writeDecimal(body, upToLength.length + digits, payload.length);
+    body.set(SECOND_PART, upToLength.length + digits);
     body.writeUInt32LE(headerLength, openingLength);
-    CLOSE_DELIMITER.copy(body, dataAt + sealedLength);
+    body.set(CLOSE_DELIMITER, dataAt + sealedLength);
     return { header: body.subarray(openingLength + 4, dataAt), sealed: body.subarray(dataAt, dataAt + sealedLength) };
   });
   return { contentType: framing.contentType, body: body! };
+}
+
+function decimalDigits(value: number): number {
+  let digits = 1;
+  while (value >= 10) {
+    value = Math.floor(value / 10);
+    digits++;
+  }
+  return digits;
+}
+
+/** Writes `value` in decimal so that its last digit ends just before `end`. */
+function writeDecimal(out: Buffer, end: number, value: number): void {
+  do {
+    out[--end] = DIGIT_0 + (value % 10);
+    value = Math.floor(value / 10);
+  } while (value > 0);
 }
 
 /** Whether a Content-Type announces an encrypted body (the type only; decryptMessage checks the rest). */
@@ -184,8 +201,11 @@ const DIGIT_0 = 0x30;
 const CHARSET_UTF8 = Buffer.from('UTF-8;Length=', 'latin1');
 const CHARSET_UTF16 = Buffer.from('UTF-16;Length=', 'latin1');
 
+/** Whether body[at, …) starts with `expected` (a few dozen bytes: a loop here is cheaper than Buffer.compare's call). */
 function startsWithAt(body: Buffer, at: number, expected: Buffer): boolean {
-  return body.length - at >= expected.length && body.compare(expected, 0, expected.length, at, at + expected.length) === 0;
+  if (body.length - at < expected.length) return false;
+  for (let n = 0; n < expected.length; n++) if (body[at + n] !== expected[n]) return false;
+  return true;
 }
 
 /**
