@@ -16,6 +16,7 @@ export class ClientSession {
   readonly #password: string | undefined;
   readonly #options = defaultOptionValues();
   #fixedTransport: Transport | undefined;
+  #optionsVersion = 0;
   #closed = false;
   readonly #closeActions: (() => void)[] = [];
 
@@ -78,6 +79,12 @@ export class ClientSession {
       this.#options.set(Option.WSMAN_OPTION_USE_SSL, wanted === 'https' ? 1 : 0);
     }
     this.#options.set(option, value);
+    this.#optionsVersion++;
+  }
+
+  /** Changes with every option set: what was derived from the options at one version still holds at the same version. */
+  get optionsVersion(): number {
+    return this.#optionsVersion;
   }
 
   getDword(option: Option): number {

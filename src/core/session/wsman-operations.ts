@@ -72,6 +72,8 @@ const ENUMERATION_MODE_XML: Readonly<Record<EnumerationMode, string>> = {
 interface Connection {
   readonly key: string;
   readonly transport: WSManTransport;
+  /** The session's options version the key was last found current at: with no option set since, it still is. */
+  optionsVersion: number;
 }
 
 /** A session's connections by channel, all under the session's one SessionId. */
@@ -268,6 +270,10 @@ export class WSManOperations {
 
   /** The session's connection on a channel, made on first use and again when its transport settings change. */
   private connection(session: ClientSession, anonymous: boolean, channel = MAIN_CHANNEL): Connection {
+    this.sessionIdOf(session);
+    const channels = this.connections.get(session)!.channels;
+    const existing = channels.get(channel);
+    if (existing && existing.optionsVersion === session.optionsVersion && existing.key.startsWith(anonymous ? 'none|' : 'auth|')) return existing;
     const mechanism = anonymous ? 'none' : authenticationKind(session);
     const secure = session.transport === 'https';
     const skipCa = session.getDword(Option.WSMAN_OPTION_SKIP_CA_CHECK) !== 0;
@@ -276,11 +282,11 @@ export class WSManOperations {
     const unencrypted = session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) !== 0;
     const spnPort = session.getDword(Option.WSMAN_OPTION_ENABLE_SPN_SERVER_PORT) !== 0;
     const delegate = session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
-    const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
-    this.sessionIdOf(session);
-    const channels = this.connections.get(session)!.channels;
-    const existing = channels.get(channel);
-    if (existing?.key === key) return existing;
+    const key = [anonymous ? 'none' : 'auth', session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
+    if (existing?.key === key) {
+      existing.optionsVersion = session.optionsVersion;
+      return existing;
+    }
     existing?.transport.close();
     const certificate = mechanism === 'certificate' ? findClientCertificate(session.certificateThumbprint ?? '') : undefined;
     const transport = new WSManTransport({
@@ -293,7 +299,7 @@ export class WSManOperations {
         ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
         : {}),
     });
-    const connection = { key, transport };
+    const connection = { key, transport, optionsVersion: session.optionsVersion };
     channels.set(channel, connection);
     session.onClose(() => transport.close());
     return connection;
