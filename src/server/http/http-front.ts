@@ -14,7 +14,7 @@ import { ANONYMOUS, type Principal } from '../principal';
 import { ServerAuthScheme, type ConnectionInfo, type ConnectionSession } from '../auth/server-auth';
 import { ConnectionBudget } from './connection-budget';
 import { EndpointState } from '../service/endpoint-state';
-import { WSManService } from '../service/wsman-service';
+import { WSManService, type CallerContext } from '../service/wsman-service';
 import type { ReplyBody } from '../resources/resource-provider';
 import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
 import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedCharset } from '../../core/transport/message-encryption';
@@ -57,6 +57,39 @@ interface ReadBody {
 }
 
 const charsetOfEncrypted = (charset: EncryptedCharset): BodyCharset => (charset === 'UTF-16' ? 'utf-16le' : 'utf-8');
+
+/**
+ * Who sent a request, and whether they are still there: a client that goes away mid-request (a
+ * long-polling Receive) must not have output taken for it. The controller and its listener are
+ * made on first use, as the service's own (most operations never wait on one); until the reply is
+ * written, a destroyed socket means the client has gone. A class, for the reason RunningRequest
+ * is one (wsman-service.ts): no getter closure per request.
+ */
+class HttpCaller implements CallerContext {
+  private gone: AbortController | undefined;
+
+  constructor(
+    readonly principal: Principal,
+    readonly secure: boolean,
+    readonly bytesPerUnit: 1 | 2,
+    readonly clientAddress: string,
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.gone) {
+      const controller = (this.gone = new AbortController());
+      const response = this.response;
+      if (this.request.socket.destroyed) controller.abort();
+      else
+        response.once('close', () => {
+          if (!response.writableFinished) controller.abort();
+        });
+    }
+    return this.gone.signal;
+  }
+}
 
 @injectable()
 export class HttpFront {
@@ -130,27 +163,10 @@ export class HttpFront {
     } catch {
       return this.empty(response, 400, !keepSession, finalToken);
     }
-    // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
-    // The controller and its listener are made on first use, as the service's own (most operations
-    // never wait on one); until the reply is written, a destroyed socket means the client has gone.
-    let gone: AbortController | undefined;
-    const reply = await this.service.handle(text, {
-      get signal(): AbortSignal {
-        if (!gone) {
-          const controller = (gone = new AbortController());
-          if (request.socket.destroyed) controller.abort();
-          else
-            response.once('close', () => {
-              if (!response.writableFinished) controller.abort();
-            });
-        }
-        return gone.signal;
-      },
-      principal: auth.principal,
-      secure,
-      bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,
-      clientAddress: clientAddressOf(request.socket.remoteAddress ?? ''),
-    });
+    const reply = await this.service.handle(
+      text,
+      new HttpCaller(auth.principal, secure, body.charset === 'utf-16le' ? 2 : 1, clientAddressOf(request.socket.remoteAddress ?? ''), request, response),
+    );
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
     const payload = encodeReply(reply.body, body.charset);

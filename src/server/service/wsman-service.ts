@@ -61,6 +61,67 @@ const ENUMERATION_MODES: Readonly<Record<string, EnumerationMode>> = {
   EnumerateObjectAndEPR: 'objectsAndReferences',
 };
 
+/**
+ * The request a provider runs: the accepted headers, the caller's address and encoding, and the
+ * signal a long poll waits on, made on first use (most operations never wait; an AbortController
+ * costs microseconds). A class with the getter on its prototype, not an object literal with a
+ * getter: every such literal's getter closure gave the request a hidden class of its own in the
+ * old generation, which held the request's whole context (its text and tree) through young
+ * collections and had it promoted: most of a Get's GC time (docs/decisions.md).
+ */
+class RunningRequest implements WSManRequest {
+  readonly to: string;
+  readonly action: string;
+  readonly messageId: string;
+  readonly resourceUri: string;
+  readonly selectors: WSManRequest['selectors'];
+  readonly options: WSManRequest['options'];
+  readonly maxEnvelopeSize: number;
+  readonly operationTimeoutMs: number;
+  readonly fragment: WSManRequest['fragment'];
+  readonly body: WSManRequest['body'];
+  readonly principal: Principal;
+  readonly clientAddress: string | undefined;
+  readonly bytesPerUnit: 1 | 2;
+  private controller: AbortController | undefined;
+  private abandoned = false;
+
+  constructor(
+    accepted: WSManRequest,
+    private readonly caller: CallerContext,
+  ) {
+    this.to = accepted.to;
+    this.action = accepted.action;
+    this.messageId = accepted.messageId;
+    this.resourceUri = accepted.resourceUri;
+    this.selectors = accepted.selectors;
+    this.options = accepted.options;
+    this.maxEnvelopeSize = accepted.maxEnvelopeSize;
+    this.operationTimeoutMs = accepted.operationTimeoutMs;
+    this.fragment = accepted.fragment;
+    this.body = accepted.body;
+    this.principal = accepted.principal;
+    this.clientAddress = caller.clientAddress;
+    this.bytesPerUnit = caller.bytesPerUnit;
+  }
+
+  /** Aborted when the service stops waiting (OperationTimeout) or the client has gone. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abandoned || this.caller.signal?.aborted) this.controller.abort();
+      else this.caller.signal?.addEventListener('abort', this.giveUp, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** The service stops waiting: a provider still waiting lets go. */
+  readonly giveUp = (): void => {
+    this.abandoned = true;
+    this.controller?.abort();
+  };
+}
+
 @injectable()
 export class WSManService {
   private readonly inFlight = new Map<string, number>();
@@ -86,28 +147,9 @@ export class WSManService {
 
     const header = requestHeaderOf(message);
     const relatesTo = header.messageId ?? '';
-    let request: WSManRequest;
-    // Made on first use (most operations never wait on it): an AbortController costs microseconds.
-    let abandon: AbortController | undefined;
-    let abandoned = false;
-    const giveUp = (): void => {
-      abandoned = true;
-      abandon?.abort();
-    };
+    let request: RunningRequest;
     try {
-      request = {
-        ...validateRequest(message, header, this.state.config, caller.principal),
-        ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
-        bytesPerUnit: caller.bytesPerUnit,
-        get signal(): AbortSignal {
-          if (!abandon) {
-            abandon = new AbortController();
-            if (abandoned || caller.signal?.aborted) abandon.abort();
-            else caller.signal?.addEventListener('abort', giveUp, { once: true });
-          }
-          return abandon.signal;
-        },
-      };
+      request = new RunningRequest(validateRequest(message, header, this.state.config, caller.principal), caller);
     } catch (error) {
       return this.fault(error, relatesTo, undefined);
     }
@@ -120,7 +162,7 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, giveUp);
+      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, request.giveUp);
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider);
