@@ -22,6 +22,7 @@ import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedC
 const WSMAN_PATH = '/wsman';
 const ANONYMOUS_IDENTIFY_PATH = '/wsman-anon/identify';
 const SERVER_HEADER = 'Microsoft-HTTPAPI/2.0';
+const UTF8_SOAP = 'application/soap+xml;charset=UTF-8';
 /** Room for the multipart framing around an encrypted envelope of the maximum size. */
 const ENCRYPTION_FRAMING_ALLOWANCE = 1024;
 /** Where a connection keeps the session a connection-bound scheme established. */
@@ -125,8 +126,9 @@ export class HttpFront {
     if (auth.principal !== ANONYMOUS) this.budget.authenticated(request.socket);
 
     const contentType = request.headers['content-type'];
-    const encrypted = isEncryptedContentType(contentType);
-    const plainCharset = encrypted ? undefined : charsetOf(contentType);
+    // A plain SOAP type (the client's last one is remembered) is never the encrypted multipart type.
+    const plainCharset = charsetOf(contentType);
+    const encrypted = plainCharset === undefined && isEncryptedContentType(contentType);
     if (!encrypted && plainCharset === undefined) return this.empty(response, 415, true);
 
     const limit = this.state.config.number('MaxEnvelopeSizekb') * 1024;
@@ -169,6 +171,12 @@ export class HttpFront {
     );
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
+    if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string') {
+      // node:http joins the header and a string body into one string: one write, and no Buffer made of the reply first.
+      response.writeHead(reply.status, { Server: SERVER_HEADER, ...finalToken, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) });
+      response.end(reply.body);
+      return;
+    }
     const payload = encodeReply(reply.body, body.charset);
     const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
     const out = body.sealedWith
