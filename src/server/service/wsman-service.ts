@@ -15,7 +15,7 @@ import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
 import { identifyResponseXml } from '../resources/identify';
 import { endpointReferenceXml, resourceCreatedXml } from '../resources/references';
-import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
+import { ResourceProvider, type Answer, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
 import { EndpointState } from './endpoint-state';
 import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
 import { isIdentify, requestHeaderOf, validateRequest, type WSManRequest } from './wsman-request';
@@ -47,6 +47,10 @@ const BODY_CLOSE = '</s:Body></s:Envelope>';
 function fitsSurely(envelope: ReplyBody, bytesPerUnit: 1 | 2, maxEnvelopeSize: number): boolean {
   const units = typeof envelope === 'string' ? envelope.length : envelope.reduce((sum, piece) => sum + piece.length, 0);
   return units * 3 * bytesPerUnit <= maxEnvelopeSize;
+}
+
+function isPromise<T>(answer: Answer<T>): answer is Promise<T> {
+  return typeof (answer as { then?: unknown } | null)?.then === 'function';
 }
 
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
@@ -162,7 +166,11 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, request.giveUp);
+      const operation: Operation = { expired: false };
+      const started = performance.now();
+      const answer = this.dispatch(request, provider, caller, operation);
+      // An answer given at once has nothing to time out: no timer for it (a Get from WMI or config).
+      const reply = isPromise(answer) ? await this.withTimeout(answer, operation, request.operationTimeoutMs - (performance.now() - started), request.giveUp) : answer;
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider);
@@ -210,33 +218,24 @@ export class WSManService {
   }
 
   /**
-   * Runs `work`, failing with the timeout fault at `timeoutMs`: then `operation.expired` tells late
-   * work not to change anything, and `giveUp` aborts the request's signal so a provider can let go.
-   * A provider that gives up on the abort rejects too; the outcome has been decided by then.
+   * Waits for `running`, failing with the timeout fault after `timeoutMs`: then `operation.expired`
+   * tells late work not to change anything, and `giveUp` aborts the request's signal so a provider
+   * can let go. A provider that gives up on the abort rejects too; the outcome has been decided by then.
    */
-  private withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, giveUp: () => void): Promise<T> {
-    const operation: Operation = { expired: false };
+  private withTimeout<T>(running: Promise<T>, operation: Operation, timeoutMs: number, giveUp: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         operation.expired = true;
         giveUp();
         reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
-      }, timeoutMs);
-      const settle = (): void => clearTimeout(timer);
-      let running: Promise<T>;
-      try {
-        running = work(operation);
-      } catch (error) {
-        settle();
-        return reject(error);
-      }
+      }, Math.max(0, timeoutMs));
       running.then(
         (value) => {
-          settle();
+          clearTimeout(timer);
           resolve(value);
         },
         (error: unknown) => {
-          settle();
+          clearTimeout(timer);
           reject(error);
         },
       );
@@ -252,14 +251,20 @@ export class WSManService {
     };
   }
 
-  /** Runs a provider call, remembering its failures as the provider's. */
-  private async fromProvider<T>(call: () => T | Promise<T>): Promise<T> {
+  /** Runs a provider call, remembering its failures as the provider's; an answer given at once stays one. */
+  private fromProvider<T>(call: () => Answer<T>): Answer<T> {
+    let answer: Answer<T>;
     try {
-      return await call();
+      answer = call();
     } catch (error) {
-      if (error instanceof WSManError) this.providerErrors.add(error);
-      throw error;
+      throw this.providerFailure(error);
     }
+    return isPromise(answer) ? answer.catch((error: unknown) => Promise.reject(this.providerFailure(error))) : answer;
+  }
+
+  private providerFailure(error: unknown): unknown {
+    if (error instanceof WSManError) this.providerErrors.add(error);
+    return error;
   }
 
   private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra?: NamespaceKey[]): string;
@@ -279,14 +284,20 @@ export class WSManService {
     return envelope;
   }
 
-  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<ReplyBody> {
+  /** The reply body: at once when the operation is a Get its provider answers at once, else later. */
+  private dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Answer<ReplyBody> {
+    if (request.action !== ACTION.get || !provider) return this.dispatchLater(request, provider, caller, operation);
+    const body = this.fromProvider(() => provider.get(request));
+    const response = `${ACTION.get}Response`;
+    return isPromise(body) ? body.then((xml) => this.reply(request, response, xml, caller)) : this.reply(request, response, body, caller);
+  }
+
+  private async dispatchLater(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<ReplyBody> {
     if (request.action === ACTION.pull) return this.pull(request, caller);
     if (request.action === ACTION.release) return this.release(request, caller);
     if (!provider) throw wsmanError('ERROR_WSMAN_INVALID_RESOURCE_URI');
     const response = `${request.action}Response`;
     switch (request.action) {
-      case ACTION.get:
-        return this.reply(request, response, await this.fromProvider(() => provider.get(request)), caller);
       case ACTION.put: {
         // Nothing changes until the reply is known to fit and the request is still in time.
         const staged = await this.fromProvider(() => provider.put(request));
