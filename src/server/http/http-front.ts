@@ -113,7 +113,9 @@ export class HttpFront {
   }
 
   private async process(request: IncomingMessage, response: ServerResponse, secure: boolean): Promise<void> {
-    const path = (request.url ?? '').split('?')[0].toLowerCase();
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const path = (query === -1 ? url : url.slice(0, query)).toLowerCase();
     const anonymousPath = path === ANONYMOUS_IDENTIFY_PATH;
     if (path !== WSMAN_PATH && !anonymousPath) return this.empty(response, 404, true);
     if (request.method !== 'POST') return this.empty(response, 405, true, { Allow: 'POST' });
@@ -122,7 +124,7 @@ export class HttpFront {
     const auth = this.authenticate(request, connection, anonymousPath);
     if (auth.kind === 'rejected') return this.unauthorized(response, connection);
     if (auth.kind === 'continue') return this.empty(response, 401, false, { 'WWW-Authenticate': auth.challenge });
-    const finalToken: Record<string, string> = auth.challenge ? { 'WWW-Authenticate': auth.challenge } : {};
+    const finalToken: Record<string, string> | undefined = auth.challenge !== undefined ? { 'WWW-Authenticate': auth.challenge } : undefined;
     if (auth.principal !== ANONYMOUS) this.budget.authenticated(request.socket);
 
     const contentType = request.headers['content-type'];
@@ -173,7 +175,12 @@ export class HttpFront {
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
     if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string') {
       // node:http joins the header and a string body into one string: one write, and no Buffer made of the reply first.
-      response.writeHead(reply.status, { Server: SERVER_HEADER, ...finalToken, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) });
+      response.writeHead(
+        reply.status,
+        finalToken
+          ? { Server: SERVER_HEADER, ...finalToken, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) }
+          : { Server: SERVER_HEADER, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) },
+      );
       response.end(reply.body);
       return;
     }
@@ -203,7 +210,7 @@ export class HttpFront {
     if (step.kind !== 'authenticated') return step;
     const session = step.session ? { ...step.session, principal: step.principal } : undefined;
     if (session) connection.state.set(SESSION, session);
-    return { kind: 'authenticated', principal: step.principal, fresh: true, ...(session ? { session } : {}), ...(step.challenge ? { challenge: step.challenge } : {}) };
+    return { kind: 'authenticated', principal: step.principal, fresh: true, session, challenge: step.challenge };
   }
 
   /** Drops the connection's session and answers with `status`, closing the connection. */
