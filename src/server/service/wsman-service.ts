@@ -131,6 +131,7 @@ export class WSManService {
   private readonly inFlight = new Map<string, number>();
   /** Errors raised inside a provider: WMI's nest in f:ProviderFault, the service's own do not. */
   private readonly providerErrors = new WeakSet<object>();
+  private lastRoute: { readonly resourceUri: string; readonly provider: ResourceProvider | undefined } | undefined;
 
   constructor(
     @inject(EndpointState) private readonly state: EndpointState,
@@ -157,7 +158,7 @@ export class WSManService {
     } catch (error) {
       return this.fault(error, relatesTo, undefined);
     }
-    const provider = this.providers.find((p) => p.serves(request.resourceUri));
+    const provider = this.providerFor(request.resourceUri);
     // Pull and Release continue an enumeration that already holds its place in the quota.
     const startsOperation = request.action !== ACTION.pull && request.action !== ACTION.release;
     try {
@@ -177,6 +178,12 @@ export class WSManService {
     } finally {
       if (startsOperation) this.leaveOperation(caller.principal.userName);
     }
+  }
+
+  /** The provider serving a resource URI (serves() depends on the URI alone); the last one is remembered, as a client addresses one resource many times. */
+  private providerFor(resourceUri: string): ResourceProvider | undefined {
+    if (this.lastRoute?.resourceUri !== resourceUri) this.lastRoute = { resourceUri, provider: this.providers.find((p) => p.serves(resourceUri)) };
+    return this.lastRoute.provider;
   }
 
   private identify(caller: CallerContext): string {
