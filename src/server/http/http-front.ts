@@ -23,6 +23,11 @@ const WSMAN_PATH = '/wsman';
 const ANONYMOUS_IDENTIFY_PATH = '/wsman-anon/identify';
 const SERVER_HEADER = 'Microsoft-HTTPAPI/2.0';
 const UTF8_SOAP = 'application/soap+xml;charset=UTF-8';
+/**
+ * Replies up to this many characters are handed to node:http as text; larger ones (enumeration
+ * pages) are encoded into a Buffer once, since joining them with the header copies the whole page.
+ */
+const SMALL_REPLY = 16 * 1024;
 /** Room for the multipart framing around an encrypted envelope of the maximum size. */
 const ENCRYPTION_FRAMING_ALLOWANCE = 1024;
 /** Where a connection keeps the session a connection-bound scheme established. */
@@ -173,8 +178,8 @@ export class HttpFront {
     );
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
-    if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string') {
-      // node:http joins the header and a string body into one string: one write, and no Buffer made of the reply first.
+    if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string' && reply.body.length <= SMALL_REPLY) {
+      // node:http joins the header and a small string body into one string: one write, and no Buffer made of the reply first.
       response.writeHead(
         reply.status,
         finalToken
