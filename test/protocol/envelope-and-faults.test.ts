@@ -70,6 +70,27 @@ describe('request envelopes in the Windows shape', () => {
     });
   });
 
+  it('reads the first of a repeated header and lists unknown mustUnderstand headers in order', () => {
+    const xml =
+      `<s:Envelope xmlns:s="${NS.soap}" xmlns:a="${NS.addressing}" xmlns:w="${NS.wsman}" xmlns:p="${NS.msWsman}" xmlns:x="urn:x"><s:Header>` +
+      '<a:Action>urn:first</a:Action> text <!-- c --><x:One s:mustUnderstand="true"/><a:Action s:mustUnderstand="true">urn:second</a:Action>' +
+      '<p:SessionId s:mustUnderstand="true">uuid:s</p:SessionId><x:Two s:mustUnderstand="false"/><x:Three s:mustUnderstand="1"/>' +
+      `<w:ResourceURI xmlns:w="urn:not-wsman">urn:wrong</w:ResourceURI><w:ResourceURI>urn:r</w:ResourceURI><w:ResourceURI>urn:later</w:ResourceURI>` +
+      '</s:Header><s:Body/></s:Envelope>';
+    const header = readRequestHeader(readSoapMessage(parseXml(xml)).header);
+    expect(header.action).toBe('urn:first');
+    expect(header.actionMustUnderstand).toBeUndefined();
+    expect(header.resourceUri).toBe('urn:r');
+    expect(header.hasReplyTo).toBe(false);
+    expect(header.messageId).toBeUndefined();
+    expect(header.selectors).toEqual([]);
+    expect(header.notUnderstood.map((element) => `${element.namespace} ${element.localName}`)).toEqual(['urn:x One', 'urn:x Three']);
+  });
+
+  it('reads no headers from a message without a Header', () => {
+    expect(readRequestHeader(undefined)).toMatchObject({ hasReplyTo: false, selectors: [], options: [], notUnderstood: [] });
+  });
+
   it('Identify is a bare envelope without addressing headers', () => {
     const root = parseXml(buildIdentifyEnvelope());
     const message = readSoapMessage(root);

@@ -109,9 +109,13 @@ export interface ResponseEnvelope {
   readonly extraNamespaces?: readonly NamespaceKey[];
 }
 
+/** The declarations of a response without extra namespaces (most of them), written once. */
+const RESPONSE_DECLARATIONS = namespaceDeclarations(['soap', 'addressing', 'transfer', 'wsman', 'msWsman']);
+
 /** A service response: `xml:lang` on the envelope, Action, MessageID, To anonymous, RelatesTo. */
 export function buildResponseEnvelope(response: ResponseEnvelope): string {
-  const declarations = namespaceDeclarations(['soap', 'addressing', 'transfer', ...(response.extraNamespaces ?? []), 'wsman', 'msWsman']);
+  const extra = response.extraNamespaces ?? [];
+  const declarations = extra.length === 0 ? RESPONSE_DECLARATIONS : namespaceDeclarations(['soap', 'addressing', 'transfer', ...extra, 'wsman', 'msWsman']);
   return (
     `<s:Envelope xml:lang="en-US"${declarations}><s:Header>` +
     `<a:Action>${escapeXmlText(response.action)}</a:Action>` +

@@ -58,27 +58,44 @@ export interface RequestHeaderFields {
   readonly notUnderstood: readonly XmlElement[];
 }
 
-const KNOWN_HEADERS = new Set([
-  `${NS.addressing} To`,
-  `${NS.addressing} ReplyTo`,
-  `${NS.addressing} Action`,
-  `${NS.addressing} MessageID`,
-  `${NS.addressing} From`,
-  `${NS.addressing} FaultTo`,
-  `${NS.wsman} ResourceURI`,
-  `${NS.wsman} MaxEnvelopeSize`,
-  `${NS.wsman} Locale`,
-  `${NS.wsman} SelectorSet`,
-  `${NS.wsman} OptionSet`,
-  `${NS.wsman} OperationTimeout`,
-  `${NS.wsman} FragmentTransfer`,
-  `${NS.wsman} RequestTotalItemsCountEstimate`,
-  `${NS.msWsman} DataLocale`,
-  `${NS.msWsman} SessionId`,
-  `${NS.msWsman} OperationID`,
-  `${NS.msWsman} SequenceId`,
-  `${NS.msWsman} ActivityId`,
-  `${NS.shell} CompressionType`,
+/** The headers a request may carry that this implementation knows, by namespace and local name; the service reads the named ones. */
+type ReadHeader = 'to' | 'resourceUri' | 'replyTo' | 'action' | 'messageId' | 'maxEnvelopeSize' | 'locale' | 'selectorSet' | 'optionSet' | 'operationTimeout' | 'fragment' | 'dataLocale';
+const KNOWN_HEADERS: ReadonlyMap<string, ReadonlyMap<string, ReadHeader | 'known'>> = new Map([
+  [
+    NS.addressing,
+    new Map<string, ReadHeader | 'known'>([
+      ['To', 'to'],
+      ['ReplyTo', 'replyTo'],
+      ['Action', 'action'],
+      ['MessageID', 'messageId'],
+      ['From', 'known'],
+      ['FaultTo', 'known'],
+    ]),
+  ],
+  [
+    NS.wsman,
+    new Map<string, ReadHeader | 'known'>([
+      ['ResourceURI', 'resourceUri'],
+      ['MaxEnvelopeSize', 'maxEnvelopeSize'],
+      ['Locale', 'locale'],
+      ['SelectorSet', 'selectorSet'],
+      ['OptionSet', 'optionSet'],
+      ['OperationTimeout', 'operationTimeout'],
+      ['FragmentTransfer', 'fragment'],
+      ['RequestTotalItemsCountEstimate', 'known'],
+    ]),
+  ],
+  [
+    NS.msWsman,
+    new Map<string, ReadHeader | 'known'>([
+      ['DataLocale', 'dataLocale'],
+      ['SessionId', 'known'],
+      ['OperationID', 'known'],
+      ['SequenceId', 'known'],
+      ['ActivityId', 'known'],
+    ]),
+  ],
+  [NS.shell, new Map<string, ReadHeader | 'known'>([['CompressionType', 'known']])],
 ]);
 
 function readLocale(element: XmlElement | undefined): LocaleHeader | undefined {
@@ -122,29 +139,48 @@ function optionalText(element: XmlElement | undefined): string | undefined {
 
 /** Extracts the request headers without judging them; the service decides what is acceptable. */
 export function readRequestHeader(header: XmlElement | undefined): RequestHeaderFields {
-  const find = (namespace: string, localName: string): XmlElement | undefined => (header ? child(header, namespace, localName) : undefined);
-  const action = find(NS.addressing, 'Action');
-  const replyTo = find(NS.addressing, 'ReplyTo');
-  const fragment = find(NS.wsman, 'FragmentTransfer');
-  const notUnderstood = header
-    ? childElements(header).filter((h) => !KNOWN_HEADERS.has(`${h.namespace} ${h.localName}`) && mustUnderstandOf(h) === true)
-    : [];
+  // One pass over the headers: the first of each kind is the one read, as child() would find it.
+  const found: Record<ReadHeader, XmlElement | undefined> = {
+    to: undefined,
+    resourceUri: undefined,
+    replyTo: undefined,
+    action: undefined,
+    messageId: undefined,
+    maxEnvelopeSize: undefined,
+    locale: undefined,
+    selectorSet: undefined,
+    optionSet: undefined,
+    operationTimeout: undefined,
+    fragment: undefined,
+    dataLocale: undefined,
+  };
+  const notUnderstood: XmlElement[] = [];
+  for (const node of header ? header.children : []) {
+    if (node.kind !== 'element') continue;
+    const known = KNOWN_HEADERS.get(node.namespace)?.get(node.localName);
+    if (known === undefined) {
+      if (mustUnderstandOf(node) === true) notUnderstood.push(node);
+    } else if (known !== 'known' && found[known] === undefined) {
+      found[known] = node;
+    }
+  }
+  const { action, replyTo, fragment } = found;
   const replyToAddress = replyTo ? optionalText(child(replyTo, NS.addressing, 'Address')) : undefined;
   const fragmentDialect = fragment ? attribute(fragment, 'Dialect') : undefined;
   return {
-    to: optionalText(find(NS.addressing, 'To')),
-    resourceUri: optionalText(find(NS.wsman, 'ResourceURI')),
+    to: optionalText(found.to),
+    resourceUri: optionalText(found.resourceUri),
     action: optionalText(action),
     actionMustUnderstand: action ? mustUnderstandOf(action) : undefined,
     hasReplyTo: replyTo !== undefined,
     replyToAddress,
-    messageId: optionalText(find(NS.addressing, 'MessageID')),
-    maxEnvelopeSize: optionalText(find(NS.wsman, 'MaxEnvelopeSize')),
-    operationTimeout: optionalText(find(NS.wsman, 'OperationTimeout')),
-    locale: readLocale(find(NS.wsman, 'Locale')),
-    dataLocale: readLocale(find(NS.msWsman, 'DataLocale')),
-    selectors: readSelectors(find(NS.wsman, 'SelectorSet')),
-    options: readOptions(find(NS.wsman, 'OptionSet')),
+    messageId: optionalText(found.messageId),
+    maxEnvelopeSize: optionalText(found.maxEnvelopeSize),
+    operationTimeout: optionalText(found.operationTimeout),
+    locale: readLocale(found.locale),
+    dataLocale: readLocale(found.dataLocale),
+    selectors: readSelectors(found.selectorSet),
+    options: readOptions(found.optionSet),
     fragment: fragment
       ? { path: textContent(fragment).trim(), mustUnderstand: mustUnderstandOf(fragment), ...(fragmentDialect ? { dialect: fragmentDialect } : {}) }
       : undefined,

@@ -46,7 +46,28 @@ for (let c = 0; c < 128; c++) {
 const FULL_NAME = new RegExp(NAME, 'uy');
 /** Refused as element and attribute names, as parseXml refuses them (names that pollute prototypes where they become keys). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-const NAME_CACHE_SIZE = 256;
+/**
+ * Names read lately, in every document, by a hash of the length and four characters, each found
+ * again by comparing in place: messages repeat few names many times (the envelope's in every
+ * request and reply), and a known name is then neither copied nor split again. An entry is only a
+ * name, the same whichever document wrote it, and holds its own copy of the text.
+ */
+const NAME_CACHE_SIZE = 1024;
+const names: (QualifiedName | undefined)[] = new Array(NAME_CACHE_SIZE);
+/** V8 makes a slice this long a view that keeps its whole source string alive. */
+const SLICE_VIEW_LENGTH = 13;
+
+/** Longer names (hostile ones) are read but not kept. */
+const MAX_CACHED_NAME = 256;
+const nameCodes: number[] = [];
+
+/** text[from, to) as a flat string of its own (to - from ≤ MAX_CACHED_NAME): no view of a document kept alive by the name cache. */
+function ownCopy(text: string, from: number, to: number): string {
+  if (to - from < SLICE_VIEW_LENGTH) return text.slice(from, to);
+  nameCodes.length = to - from;
+  for (let i = from; i < to; i++) nameCodes[i - from] = text.charCodeAt(i);
+  return String.fromCharCode.apply(null, nameCodes);
+}
 const LINE_ENDS = /\r\n?/g;
 const DOCTYPE = /^<!DOCTYPE/i;
 const LATE_XML_DECLARATION = /^<\?xml[\s?]/i;
@@ -96,12 +117,6 @@ class WireReader {
   private nextAmp = -2;
   private nextCr = -2;
   private nextLt = -2;
-  /**
-   * Names read lately, by a hash of length, first and last character, each found again by
-   * comparing in place: a document repeats few names many times, and a name is then neither
-   * copied nor split again.
-   */
-  private readonly names: (QualifiedName | undefined)[] = new Array(NAME_CACHE_SIZE);
   // Scratch for the attributes of one start tag.
   private readonly attributeNames: QualifiedName[] = [];
   private readonly attributeValues: string[] = [];
@@ -223,19 +238,17 @@ class WireReader {
   private nameAt(from: number, to: number, lt: number): QualifiedName {
     const { text } = this;
     const length = to - from;
-    const slot = (length * 31 + text.charCodeAt(from) * 7 + text.charCodeAt(to - 1)) & (NAME_CACHE_SIZE - 1);
-    const known = this.names[slot];
-    if (known !== undefined && known.qualified.length === length) {
-      const written = known.qualified;
-      let i = 0;
-      while (i < length && written.charCodeAt(i) === text.charCodeAt(from + i)) i++;
-      if (i === length) return known;
-    }
-    const qualified = text.slice(from, to);
+    const slot =
+      ((((length * 31 + text.charCodeAt(from)) * 31 + text.charCodeAt(from + (length >> 2))) * 31 + text.charCodeAt(from + (length >> 1))) * 31 + text.charCodeAt(to - 1)) &
+      (NAME_CACHE_SIZE - 1);
+    const known = names[slot];
+    if (known !== undefined && known.qualified.length === length && text.startsWith(known.qualified, from)) return known;
+    const cached = length <= MAX_CACHED_NAME;
+    const qualified = cached ? ownCopy(text, from, to) : text.slice(from, to);
     if (RESERVED_NAMES.has(qualified)) fail(`reserved name "${qualified}"`, lt);
     const colon = qualified.indexOf(':');
     const name = colon === -1 ? { qualified, prefix: '', localName: qualified } : { qualified, prefix: qualified.slice(0, colon), localName: qualified.slice(colon + 1) };
-    this.names[slot] = name;
+    if (cached) names[slot] = name;
     return name;
   }
 

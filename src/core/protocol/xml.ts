@@ -285,7 +285,8 @@ export function children(element: XmlElement, namespace: string, localName: stri
 }
 
 export function child(element: XmlElement, namespace: string, localName: string): XmlElement | undefined {
-  return children(element, namespace, localName)[0];
+  for (const node of element.children) if (node.kind === 'element' && node.localName === localName && node.namespace === namespace) return node;
+  return undefined;
 }
 
 export function attribute(element: XmlElement, localName: string, namespace = ''): string | undefined {

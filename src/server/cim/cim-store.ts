@@ -146,6 +146,40 @@ function keyMatcher(name: string, value: CimValue): (instance: CimInstance) => b
   };
 }
 
+/**
+ * The identity of string key values as keyMatcher compares them (without case), in the order of
+ * the class's keys; undefined when a key value is not a string (those are compared by the scan).
+ */
+function stringKeysIdentity(def: CimClassDef, keys: ReadonlyMap<string, CimValue>): string | undefined {
+  const parts: string[] = [];
+  for (const key of def.keys) {
+    const value = keys.get(key.name);
+    if (typeof value !== 'string') return undefined;
+    parts.push(value.toLowerCase());
+  }
+  return JSON.stringify(parts);
+}
+
+const stringKeyPositions = new WeakMap<readonly CimInstance[], Map<string, number>>();
+
+/**
+ * Positions of the instances whose keys are all strings, by stringKeysIdentity (the first of equal
+ * ones, as a scan finds it), built once per instance list (a change makes a new list): a Get by
+ * key is then one lookup instead of a scan lower-casing every instance's keys on its way.
+ */
+function positionsByStringKeys(def: CimClassDef, instances: readonly CimInstance[]): Map<string, number> {
+  let positions = stringKeyPositions.get(instances);
+  if (!positions) {
+    positions = new Map();
+    for (let index = 0; index < instances.length; index++) {
+      const identity = stringKeysIdentity(def, instances[index].properties);
+      if (identity !== undefined && !positions.has(identity)) positions.set(identity, index);
+    }
+    stringKeyPositions.set(instances, positions);
+  }
+  return positions;
+}
+
 function readInstances(state: ClassState): readonly CimInstance[] {
   return state.compute ? state.compute() : state.instances;
 }
@@ -761,8 +795,15 @@ export class CimStore {
   private locate(state: ClassState, selectors: readonly Selector[]): Located {
     const keys = this.keyValues(state.def, selectors);
     const instances = this.instancesOf(state);
-    const matchers = [...keys].map(([name, value]) => keyMatcher(name, value));
-    const index = instances.findIndex((instance) => matchers.every((matches) => matches(instance)));
+    let index: number;
+    const wanted = stringKeysIdentity(state.def, keys);
+    // A held list (not computed, not filtered) is looked up by its string keys; anything else is scanned.
+    if (wanted !== undefined && instances === state.instances) {
+      index = positionsByStringKeys(state.def, instances).get(wanted) ?? -1;
+    } else {
+      const matchers = [...keys].map(([name, value]) => keyMatcher(name, value));
+      index = instances.findIndex((instance) => matchers.every((matches) => matches(instance)));
+    }
     const instance = instances[index];
     if (!instance) {
       const named = [...keys].map(([name, value]) => `${name}=${value === null ? '' : scalarText(value as CimScalar)}`).join(', ');

@@ -14,7 +14,7 @@ import { ANONYMOUS, type Principal } from '../principal';
 import { ServerAuthScheme, type ConnectionInfo, type ConnectionSession } from '../auth/server-auth';
 import { ConnectionBudget } from './connection-budget';
 import { EndpointState } from '../service/endpoint-state';
-import { WSManService } from '../service/wsman-service';
+import { WSManService, type CallerContext } from '../service/wsman-service';
 import type { ReplyBody } from '../resources/resource-provider';
 import { decodeBody, encodeBody, type BodyCharset } from '../../core/transport/body-encoding';
 import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedCharset } from '../../core/transport/message-encryption';
@@ -22,6 +22,12 @@ import { decryptMessage, encryptMessage, isEncryptedContentType, type EncryptedC
 const WSMAN_PATH = '/wsman';
 const ANONYMOUS_IDENTIFY_PATH = '/wsman-anon/identify';
 const SERVER_HEADER = 'Microsoft-HTTPAPI/2.0';
+const UTF8_SOAP = 'application/soap+xml;charset=UTF-8';
+/**
+ * Replies up to this many characters are handed to node:http as text; larger ones (enumeration
+ * pages) are encoded into a Buffer once, since joining them with the header copies the whole page.
+ */
+const SMALL_REPLY = 16 * 1024;
 /** Room for the multipart framing around an encrypted envelope of the maximum size. */
 const ENCRYPTION_FRAMING_ALLOWANCE = 1024;
 /** Where a connection keeps the session a connection-bound scheme established. */
@@ -58,6 +64,39 @@ interface ReadBody {
 
 const charsetOfEncrypted = (charset: EncryptedCharset): BodyCharset => (charset === 'UTF-16' ? 'utf-16le' : 'utf-8');
 
+/**
+ * Who sent a request, and whether they are still there: a client that goes away mid-request (a
+ * long-polling Receive) must not have output taken for it. The controller and its listener are
+ * made on first use, as the service's own (most operations never wait on one); until the reply is
+ * written, a destroyed socket means the client has gone. A class, for the reason RunningRequest
+ * is one (wsman-service.ts): no getter closure per request.
+ */
+class HttpCaller implements CallerContext {
+  private gone: AbortController | undefined;
+
+  constructor(
+    readonly principal: Principal,
+    readonly secure: boolean,
+    readonly bytesPerUnit: 1 | 2,
+    readonly clientAddress: string,
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.gone) {
+      const controller = (this.gone = new AbortController());
+      const response = this.response;
+      if (this.request.socket.destroyed) controller.abort();
+      else
+        response.once('close', () => {
+          if (!response.writableFinished) controller.abort();
+        });
+    }
+    return this.gone.signal;
+  }
+}
+
 @injectable()
 export class HttpFront {
   constructor(
@@ -79,7 +118,9 @@ export class HttpFront {
   }
 
   private async process(request: IncomingMessage, response: ServerResponse, secure: boolean): Promise<void> {
-    const path = (request.url ?? '').split('?')[0].toLowerCase();
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const path = (query === -1 ? url : url.slice(0, query)).toLowerCase();
     const anonymousPath = path === ANONYMOUS_IDENTIFY_PATH;
     if (path !== WSMAN_PATH && !anonymousPath) return this.empty(response, 404, true);
     if (request.method !== 'POST') return this.empty(response, 405, true, { Allow: 'POST' });
@@ -88,12 +129,13 @@ export class HttpFront {
     const auth = this.authenticate(request, connection, anonymousPath);
     if (auth.kind === 'rejected') return this.unauthorized(response, connection);
     if (auth.kind === 'continue') return this.empty(response, 401, false, { 'WWW-Authenticate': auth.challenge });
-    const finalToken: Record<string, string> = auth.challenge ? { 'WWW-Authenticate': auth.challenge } : {};
+    const finalToken: Record<string, string> | undefined = auth.challenge !== undefined ? { 'WWW-Authenticate': auth.challenge } : undefined;
     if (auth.principal !== ANONYMOUS) this.budget.authenticated(request.socket);
 
     const contentType = request.headers['content-type'];
-    const encrypted = isEncryptedContentType(contentType);
-    const plainCharset = encrypted ? undefined : charsetOf(contentType);
+    // A plain SOAP type (the client's last one is remembered) is never the encrypted multipart type.
+    const plainCharset = charsetOf(contentType);
+    const encrypted = plainCharset === undefined && isEncryptedContentType(contentType);
     if (!encrypted && plainCharset === undefined) return this.empty(response, 415, true);
 
     const limit = this.state.config.number('MaxEnvelopeSizekb') * 1024;
@@ -130,29 +172,23 @@ export class HttpFront {
     } catch {
       return this.empty(response, 400, !keepSession, finalToken);
     }
-    // A client that goes away mid-request (a long-polling Receive) must not have output taken for it.
-    // The controller and its listener are made on first use, as the service's own (most operations
-    // never wait on one); until the reply is written, a destroyed socket means the client has gone.
-    let gone: AbortController | undefined;
-    const reply = await this.service.handle(text, {
-      get signal(): AbortSignal {
-        if (!gone) {
-          const controller = (gone = new AbortController());
-          if (request.socket.destroyed) controller.abort();
-          else
-            response.once('close', () => {
-              if (!response.writableFinished) controller.abort();
-            });
-        }
-        return gone.signal;
-      },
-      principal: auth.principal,
-      secure,
-      bytesPerUnit: body.charset === 'utf-16le' ? 2 : 1,
-      clientAddress: clientAddressOf(request.socket.remoteAddress ?? ''),
-    });
+    const reply = await this.service.handle(
+      text,
+      new HttpCaller(auth.principal, secure, body.charset === 'utf-16le' ? 2 : 1, clientAddressOf(request.socket.remoteAddress ?? ''), request, response),
+    );
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
+    if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string' && reply.body.length <= SMALL_REPLY) {
+      // node:http joins the header and a small string body into one string: one write, and no Buffer made of the reply first.
+      response.writeHead(
+        reply.status,
+        finalToken
+          ? { Server: SERVER_HEADER, ...finalToken, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) }
+          : { Server: SERVER_HEADER, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) },
+      );
+      response.end(reply.body);
+      return;
+    }
     const payload = encodeReply(reply.body, body.charset);
     const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
     const out = body.sealedWith
@@ -179,7 +215,7 @@ export class HttpFront {
     if (step.kind !== 'authenticated') return step;
     const session = step.session ? { ...step.session, principal: step.principal } : undefined;
     if (session) connection.state.set(SESSION, session);
-    return { kind: 'authenticated', principal: step.principal, fresh: true, ...(session ? { session } : {}), ...(step.challenge ? { challenge: step.challenge } : {}) };
+    return { kind: 'authenticated', principal: step.principal, fresh: true, session, challenge: step.challenge };
   }
 
   /** Drops the connection's session and answers with `status`, closing the connection. */

@@ -48,6 +48,14 @@ function firstBodyElement(message: SoapMessage): XmlElement | undefined {
   return message.body ? childElements(message.body)[0] : undefined;
 }
 
+/** The last OperationTimeout read and its milliseconds: a client sends the same value with every request. */
+let lastDuration: { readonly text: string; readonly ms: number | undefined } | undefined;
+
+function durationMs(text: string): number | undefined {
+  if (lastDuration?.text !== text) lastDuration = { text, ms: parseDuration(text) };
+  return lastDuration.ms;
+}
+
 export function validateRequest(message: SoapMessage, header: RequestHeaderFields, config: WinRMConfig, principal: Principal): WSManRequest {
   const notUnderstood = header.notUnderstood[0];
   if (notUnderstood) throw wsmanError('ERROR_WSMAN_SOAP_FAULT_MUST_UNDERSTAND');
@@ -73,7 +81,7 @@ export function validateRequest(message: SoapMessage, header: RequestHeaderField
   const maxTimeout = config.number('MaxTimeoutms');
   let operationTimeoutMs = maxTimeout;
   if (header.operationTimeout !== undefined) {
-    const requested = parseDuration(header.operationTimeout);
+    const requested = durationMs(header.operationTimeout);
     if (requested === undefined || requested <= 0) throw wsmanError('ERROR_WSMAN_INVALID_MESSAGE_INFORMATION_HEADER');
     operationTimeoutMs = Math.min(requested, maxTimeout);
   }

@@ -15,7 +15,7 @@ import { readSelectors } from '../../core/protocol/message';
 import type { Principal } from '../principal';
 import { identifyResponseXml } from '../resources/identify';
 import { endpointReferenceXml, resourceCreatedXml } from '../resources/references';
-import { ResourceProvider, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
+import { ResourceProvider, type Answer, type AssociationFilter, type EnumerationFilter, type EnumerationItem, type ReplyBody } from '../resources/resource-provider';
 import { EndpointState } from './endpoint-state';
 import { EnumerationContexts, type EnumerationMode, type OpenEnumeration } from './enumeration-contexts';
 import { isIdentify, requestHeaderOf, validateRequest, type WSManRequest } from './wsman-request';
@@ -49,6 +49,10 @@ function fitsSurely(envelope: ReplyBody, bytesPerUnit: 1 | 2, maxEnvelopeSize: n
   return units * 3 * bytesPerUnit <= maxEnvelopeSize;
 }
 
+function isPromise<T>(answer: Answer<T>): answer is Promise<T> {
+  return typeof (answer as { then?: unknown } | null)?.then === 'function';
+}
+
 const POLYMORPHISM_MODES = new Set(['None', 'IncludeSubClassProperties', 'ExcludeSubClassProperties']);
 /** One request's run against its OperationTimeout. */
 interface Operation {
@@ -61,11 +65,73 @@ const ENUMERATION_MODES: Readonly<Record<string, EnumerationMode>> = {
   EnumerateObjectAndEPR: 'objectsAndReferences',
 };
 
+/**
+ * The request a provider runs: the accepted headers, the caller's address and encoding, and the
+ * signal a long poll waits on, made on first use (most operations never wait; an AbortController
+ * costs microseconds). A class with the getter on its prototype, not an object literal with a
+ * getter: every such literal's getter closure gave the request a hidden class of its own in the
+ * old generation, which held the request's whole context (its text and tree) through young
+ * collections and had it promoted: most of a Get's GC time (docs/decisions.md).
+ */
+class RunningRequest implements WSManRequest {
+  readonly to: string;
+  readonly action: string;
+  readonly messageId: string;
+  readonly resourceUri: string;
+  readonly selectors: WSManRequest['selectors'];
+  readonly options: WSManRequest['options'];
+  readonly maxEnvelopeSize: number;
+  readonly operationTimeoutMs: number;
+  readonly fragment: WSManRequest['fragment'];
+  readonly body: WSManRequest['body'];
+  readonly principal: Principal;
+  readonly clientAddress: string | undefined;
+  readonly bytesPerUnit: 1 | 2;
+  private controller: AbortController | undefined;
+  private abandoned = false;
+
+  constructor(
+    accepted: WSManRequest,
+    private readonly caller: CallerContext,
+  ) {
+    this.to = accepted.to;
+    this.action = accepted.action;
+    this.messageId = accepted.messageId;
+    this.resourceUri = accepted.resourceUri;
+    this.selectors = accepted.selectors;
+    this.options = accepted.options;
+    this.maxEnvelopeSize = accepted.maxEnvelopeSize;
+    this.operationTimeoutMs = accepted.operationTimeoutMs;
+    this.fragment = accepted.fragment;
+    this.body = accepted.body;
+    this.principal = accepted.principal;
+    this.clientAddress = caller.clientAddress;
+    this.bytesPerUnit = caller.bytesPerUnit;
+  }
+
+  /** Aborted when the service stops waiting (OperationTimeout) or the client has gone. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abandoned || this.caller.signal?.aborted) this.controller.abort();
+      else this.caller.signal?.addEventListener('abort', this.giveUp, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** The service stops waiting: a provider still waiting lets go. */
+  readonly giveUp = (): void => {
+    this.abandoned = true;
+    this.controller?.abort();
+  };
+}
+
 @injectable()
 export class WSManService {
   private readonly inFlight = new Map<string, number>();
   /** Errors raised inside a provider: WMI's nest in f:ProviderFault, the service's own do not. */
   private readonly providerErrors = new WeakSet<object>();
+  private lastRoute: { readonly resourceUri: string; readonly provider: ResourceProvider | undefined } | undefined;
 
   constructor(
     @inject(EndpointState) private readonly state: EndpointState,
@@ -86,32 +152,13 @@ export class WSManService {
 
     const header = requestHeaderOf(message);
     const relatesTo = header.messageId ?? '';
-    let request: WSManRequest;
-    // Made on first use (most operations never wait on it): an AbortController costs microseconds.
-    let abandon: AbortController | undefined;
-    let abandoned = false;
-    const giveUp = (): void => {
-      abandoned = true;
-      abandon?.abort();
-    };
+    let request: RunningRequest;
     try {
-      request = {
-        ...validateRequest(message, header, this.state.config, caller.principal),
-        ...(caller.clientAddress !== undefined ? { clientAddress: caller.clientAddress } : {}),
-        bytesPerUnit: caller.bytesPerUnit,
-        get signal(): AbortSignal {
-          if (!abandon) {
-            abandon = new AbortController();
-            if (abandoned || caller.signal?.aborted) abandon.abort();
-            else caller.signal?.addEventListener('abort', giveUp, { once: true });
-          }
-          return abandon.signal;
-        },
-      };
+      request = new RunningRequest(validateRequest(message, header, this.state.config, caller.principal), caller);
     } catch (error) {
       return this.fault(error, relatesTo, undefined);
     }
-    const provider = this.providers.find((p) => p.serves(request.resourceUri));
+    const provider = this.providerFor(request.resourceUri);
     // Pull and Release continue an enumeration that already holds its place in the quota.
     const startsOperation = request.action !== ACTION.pull && request.action !== ACTION.release;
     try {
@@ -120,13 +167,23 @@ export class WSManService {
       return this.fault(error, relatesTo, undefined);
     }
     try {
-      const reply = await this.withTimeout((operation) => this.dispatch(request, provider, caller, operation), request.operationTimeoutMs, giveUp);
+      const operation: Operation = { expired: false };
+      const started = performance.now();
+      const answer = this.dispatch(request, provider, caller, operation);
+      // An answer given at once has nothing to time out: no timer for it (a Get from WMI or config).
+      const reply = isPromise(answer) ? await this.withTimeout(answer, operation, request.operationTimeoutMs - (performance.now() - started), request.giveUp) : answer;
       return { status: 200, body: reply };
     } catch (error) {
       return this.fault(error, relatesTo, provider);
     } finally {
       if (startsOperation) this.leaveOperation(caller.principal.userName);
     }
+  }
+
+  /** The provider serving a resource URI (serves() depends on the URI alone); the last one is remembered, as a client addresses one resource many times. */
+  private providerFor(resourceUri: string): ResourceProvider | undefined {
+    if (this.lastRoute?.resourceUri !== resourceUri) this.lastRoute = { resourceUri, provider: this.providers.find((p) => p.serves(resourceUri)) };
+    return this.lastRoute.provider;
   }
 
   private identify(caller: CallerContext): string {
@@ -168,33 +225,24 @@ export class WSManService {
   }
 
   /**
-   * Runs `work`, failing with the timeout fault at `timeoutMs`: then `operation.expired` tells late
-   * work not to change anything, and `giveUp` aborts the request's signal so a provider can let go.
-   * A provider that gives up on the abort rejects too; the outcome has been decided by then.
+   * Waits for `running`, failing with the timeout fault after `timeoutMs`: then `operation.expired`
+   * tells late work not to change anything, and `giveUp` aborts the request's signal so a provider
+   * can let go. A provider that gives up on the abort rejects too; the outcome has been decided by then.
    */
-  private withTimeout<T>(work: (operation: Operation) => Promise<T>, timeoutMs: number, giveUp: () => void): Promise<T> {
-    const operation: Operation = { expired: false };
+  private withTimeout<T>(running: Promise<T>, operation: Operation, timeoutMs: number, giveUp: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         operation.expired = true;
         giveUp();
         reject(wsmanError('ERROR_WSMAN_OPERATION_TIMEDOUT'));
-      }, timeoutMs);
-      const settle = (): void => clearTimeout(timer);
-      let running: Promise<T>;
-      try {
-        running = work(operation);
-      } catch (error) {
-        settle();
-        return reject(error);
-      }
+      }, Math.max(0, timeoutMs));
       running.then(
         (value) => {
-          settle();
+          clearTimeout(timer);
           resolve(value);
         },
         (error: unknown) => {
-          settle();
+          clearTimeout(timer);
           reject(error);
         },
       );
@@ -210,14 +258,20 @@ export class WSManService {
     };
   }
 
-  /** Runs a provider call, remembering its failures as the provider's. */
-  private async fromProvider<T>(call: () => T | Promise<T>): Promise<T> {
+  /** Runs a provider call, remembering its failures as the provider's; an answer given at once stays one. */
+  private fromProvider<T>(call: () => Answer<T>): Answer<T> {
+    let answer: Answer<T>;
     try {
-      return await call();
+      answer = call();
     } catch (error) {
-      if (error instanceof WSManError) this.providerErrors.add(error);
-      throw error;
+      throw this.providerFailure(error);
     }
+    return isPromise(answer) ? answer.catch((error: unknown) => Promise.reject(this.providerFailure(error))) : answer;
+  }
+
+  private providerFailure(error: unknown): unknown {
+    if (error instanceof WSManError) this.providerErrors.add(error);
+    return error;
   }
 
   private reply(request: WSManRequest, action: string, bodyXml: string, caller: CallerContext, extra?: NamespaceKey[]): string;
@@ -237,14 +291,20 @@ export class WSManService {
     return envelope;
   }
 
-  private async dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<ReplyBody> {
+  /** The reply body: at once when the operation is a Get its provider answers at once, else later. */
+  private dispatch(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Answer<ReplyBody> {
+    if (request.action !== ACTION.get || !provider) return this.dispatchLater(request, provider, caller, operation);
+    const body = this.fromProvider(() => provider.get(request));
+    const response = `${ACTION.get}Response`;
+    return isPromise(body) ? body.then((xml) => this.reply(request, response, xml, caller)) : this.reply(request, response, body, caller);
+  }
+
+  private async dispatchLater(request: WSManRequest, provider: ResourceProvider | undefined, caller: CallerContext, operation: Operation): Promise<ReplyBody> {
     if (request.action === ACTION.pull) return this.pull(request, caller);
     if (request.action === ACTION.release) return this.release(request, caller);
     if (!provider) throw wsmanError('ERROR_WSMAN_INVALID_RESOURCE_URI');
     const response = `${request.action}Response`;
     switch (request.action) {
-      case ACTION.get:
-        return this.reply(request, response, await this.fromProvider(() => provider.get(request)), caller);
       case ACTION.put: {
         // Nothing changes until the reply is known to fit and the request is still in time.
         const staged = await this.fromProvider(() => provider.put(request));
