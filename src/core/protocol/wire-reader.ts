@@ -351,7 +351,7 @@ class WireReader {
       for (let i = 0; i < count; i++) {
         const { qualified, prefix, localName } = attributeNames[i];
         if (isDeclaration(attributeNames[i])) continue;
-        const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${qualified}`);
+        const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, 'attribute', qualified);
         list[index++] = { prefix, localName, namespace, value: this.attributeValue(i) };
       }
       attributes = list;
@@ -363,7 +363,7 @@ class WireReader {
       kind: 'element',
       prefix: name.prefix,
       localName: name.localName,
-      namespace: resolvePrefix(name.prefix, scope, `element ${name.qualified}`),
+      namespace: resolvePrefix(name.prefix, scope, 'element', name.qualified),
       attributes,
       declarations,
       scope,

@@ -133,12 +133,13 @@ function splitName(qualifiedName: string): { prefix: string; localName: string }
     : { prefix: qualifiedName.slice(0, colon), localName: qualifiedName.slice(colon + 1) };
 }
 
-export function resolvePrefix(prefix: string, scope: NamespaceScope, what: string): string {
+/** The namespace of `prefix` on an element or attribute named `qualified` (the name is only for the error). */
+export function resolvePrefix(prefix: string, scope: NamespaceScope, kind: 'element' | 'attribute', qualified: string): string {
   if (prefix === 'xml') return NS.xml;
   const uri = scope.get(prefix);
   if (uri === undefined) {
     if (prefix === '') return '';
-    throw new XmlSyntaxError(`unbound namespace prefix "${prefix}" on ${what}`);
+    throw new XmlSyntaxError(`unbound namespace prefix "${prefix}" on ${kind} ${qualified}`);
   }
   return uri;
 }
@@ -226,7 +227,7 @@ function buildElement(raw: RawNode, parentScope: NamespaceScope, texts: readonly
       ? NO_NODES
       : plainAttributes.map(([name, value]) => {
           const { prefix, localName } = splitName(name);
-          const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, `attribute ${name}`);
+          const namespace = prefix === '' ? '' : resolvePrefix(prefix, scope, 'attribute', name);
           return { prefix, localName, namespace, value: decodeReferences(value) };
         });
 
@@ -243,7 +244,7 @@ function buildElement(raw: RawNode, parentScope: NamespaceScope, texts: readonly
     kind: 'element',
     prefix,
     localName,
-    namespace: resolvePrefix(prefix, scope, `element ${qualifiedName}`),
+    namespace: resolvePrefix(prefix, scope, 'element', qualifiedName),
     attributes,
     declarations,
     scope,
