@@ -5,6 +5,13 @@
  * the endpoint's state (configuration and CIM store) is what it was; every failure is printed with
  * its seed and a reduced reproducer. Nothing here is part of `npm test`.
  *
+ * Memory (docs/decisions.md, "Fuzz memory figures"): a family's peak RSS is its child's own high
+ * water mark during that family (started again at the family's start where Linux allows it; else
+ * the column says it counts since the child started), beside the child's RSS when the family
+ * began. The summary gives each side's raw peak and its RSS before the first case (Node and the
+ * loaded client or endpoint, nothing run yet). The children run code compiled by the driver
+ * beforehand (swc-register.js), so that no compiler is part of the RSS they report.
+ *
  *   FUZZ_CASES=100000         endpoint cases (default 2000)
  *   FUZZ_CLIENT_CASES=20000   client cases (default FUZZ_CASES / 5)
  *   FUZZ_SEED=n               the run's seed (default: from the clock, printed)
@@ -26,6 +33,9 @@ import { CLIENT_FAMILIES, HostileServer, type ClientFamily } from './client-fami
 import { buildCorpus, type Corpus } from './corpus';
 import { describeEndpointCase, ENDPOINT_FAMILIES, HANG_MS, sendEndpointCase, type EndpointCase, type EndpointFamily, type Outcome } from './endpoint-families';
 import { caseSeed } from './rng';
+
+/** The require hook this run was started with (package.json: node -r ./fuzz/swc-register.js): it compiles the children's code beforehand. */
+const register = require('./swc-register.js') as { precompile(directories: readonly string[]): string; discardPrecompiled(directory: string): void };
 
 const ENDPOINT_CASES = Number(process.env.FUZZ_CASES ?? 2000);
 const CLIENT_CASES = Number(process.env.FUZZ_CLIENT_CASES ?? Math.round(ENDPOINT_CASES / 5));
@@ -58,6 +68,9 @@ interface FamilyReport {
   stateChanges: number;
   legitimateChanges: number;
   stateEqual: boolean | undefined;
+  /** The child's RSS when the family began, and whether its peak was started again there (else it is the process's so far). */
+  startRssKb: number;
+  peakReset: boolean;
   peakRssKb: number;
   seconds: number;
   stoppedEarly: boolean;
@@ -66,7 +79,15 @@ interface FamilyReport {
 const failures: Failure[] = [];
 
 function newReport(side: FamilyReport['side'], family: string): FamilyReport {
-  return { side, family, cases: 0, crashes: 0, hangs: 0, bare5xx: 0, rejections: 0, noHResult: 0, stateChanges: 0, legitimateChanges: 0, stateEqual: undefined, peakRssKb: 0, seconds: 0, stoppedEarly: false };
+  return { side, family, cases: 0, crashes: 0, hangs: 0, bare5xx: 0, rejections: 0, noHResult: 0, stateChanges: 0, legitimateChanges: 0, stateEqual: undefined, startRssKb: 0, peakReset: false, peakRssKb: 0, seconds: 0, stoppedEarly: false };
+}
+
+/** Tells the child a family begins: its RSS now, and its peak RSS started again (fuzz/memory.ts). */
+async function startFamily(child: Child, report: FamilyReport): Promise<void> {
+  const mark = await child.ask({ type: 'family-start' }, HANG_MS);
+  if (mark?.type !== 'family-started') return;
+  report.startRssKb = mark.rssKb;
+  report.peakReset = mark.peakReset;
 }
 
 function share(total: number, weight: number, families: readonly { weight: number }[]): number {
@@ -177,6 +198,7 @@ async function fuzzEndpoint(corpus: Corpus, families: readonly EndpointFamily[])
       reports.push(report);
       const started = Date.now();
       const count = share(ENDPOINT_CASES, family.weight, families);
+      await startFamily(target.child, report);
       target.peakRssKb = 0;
       for (let index = 0; index < count; index++) {
         if (Date.now() > deadline) {
@@ -233,6 +255,8 @@ async function fuzzClient(corpus: Corpus, families: readonly ClientFamily[]): Pr
       reports.push(report);
       const started = Date.now();
       const count = share(CLIENT_CASES, family.weight, families);
+      if (child.exited) await child.restart();
+      await startFamily(child, report);
       let index = 0;
       let peak = 0;
       const worker = async (): Promise<void> => {
@@ -290,7 +314,7 @@ function progress(line: string): void {
 
 function table(reports: readonly FamilyReport[]): string {
   const rows = [
-    ['side', 'family', 'cases', 'crashes', 'hangs', '5xx w/o fault', 'rejections', 'no HRESULT', 'state changes', 'state equal', 'peak RSS MB', 'seconds'],
+    ['side', 'family', 'cases', 'crashes', 'hangs', '5xx w/o fault', 'rejections', 'no HRESULT', 'state changes', 'state equal', 'RSS at start MB', 'peak RSS MB', 'seconds'],
     ...reports.map((r) => [
       r.side,
       r.family + (r.stoppedEarly ? ' (time bound)' : ''),
@@ -302,7 +326,8 @@ function table(reports: readonly FamilyReport[]): string {
       r.side === 'client' ? String(r.noHResult) : '-',
       r.side === 'endpoint' ? `${r.stateChanges} (${r.legitimateChanges} by 200s)` : '-',
       r.stateEqual === undefined ? '-' : r.stateEqual ? 'yes' : 'NO',
-      (r.peakRssKb / 1024).toFixed(0),
+      (r.startRssKb / 1024).toFixed(0),
+      (r.peakRssKb / 1024).toFixed(0) + (r.peakReset ? '' : ' (since the child started)'),
       r.seconds.toFixed(0),
     ]),
   ];
@@ -364,7 +389,16 @@ async function main(): Promise<void> {
     progress(`driver: unhandled rejection ${String(error)}`);
   });
   const corpus = await buildCorpus();
-  if (process.env.FUZZ_REPLAY) return replay(process.env.FUZZ_REPLAY, corpus);
+  const precompiled = register.precompile([join(__dirname, '..', 'src'), __dirname]);
+  process.env.FUZZ_PRECOMPILED = precompiled;
+  try {
+    await (process.env.FUZZ_REPLAY ? replay(process.env.FUZZ_REPLAY, corpus) : fuzz(corpus, () => driverRejections));
+  } finally {
+    register.discardPrecompiled(precompiled);
+  }
+}
+
+async function fuzz(corpus: Corpus, driverRejections: () => number): Promise<void> {
   console.log(`fuzz run seed ${RUN_SEED}: ${ENDPOINT_CASES} endpoint cases, ${CLIENT_CASES} client cases; seeds: ${corpus.sources.join('; ')}`);
   const endpointFamilies = ENDPOINT_FAMILIES.filter((f) => !ONLY || ONLY.has(f.name));
   const clientFamilies = CLIENT_FAMILIES.filter((f) => !ONLY || ONLY.has(f.name));
@@ -375,13 +409,15 @@ async function main(): Promise<void> {
   console.log(`\n${table(reports)}`);
   const total = (side: string): number => reports.filter((r) => r.side === side).reduce((s, r) => s + r.cases, 0);
   const peak = (side: string): number => Math.max(0, ...reports.filter((r) => r.side === side).map((r) => r.peakRssKb)) / 1024;
+  const atStart = (side: string): number => (reports.find((r) => r.side === side)?.startRssKb ?? 0) / 1024;
+  const memory = (side: string): string => `peak RSS ${peak(side).toFixed(0)} MB (RSS before its first case ${atStart(side).toFixed(0)} MB)`;
   console.log(
-    `\nendpoint: ${total('endpoint')} cases, peak RSS ${peak('endpoint').toFixed(0)} MB; client: ${total('client')} cases, peak RSS ${peak('client').toFixed(0)} MB; ` +
-      `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections}`,
+    `\nendpoint: ${total('endpoint')} cases, ${memory('endpoint')}; client: ${total('client')} cases, ${memory('client')}; ` +
+      `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections()}`,
   );
   printFailures();
   console.log(`\n${failures.length === 0 ? 'fuzz: no failures' : `fuzz: ${failures.length} failure(s)`} (seed ${RUN_SEED})`);
-  process.exitCode = failures.length === 0 && driverRejections === 0 ? 0 : 1;
+  process.exitCode = failures.length === 0 && driverRejections() === 0 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {
