@@ -410,9 +410,10 @@ async function fuzz(corpus: Corpus, driverRejections: () => number): Promise<voi
   const total = (side: string): number => reports.filter((r) => r.side === side).reduce((s, r) => s + r.cases, 0);
   const peak = (side: string): number => Math.max(0, ...reports.filter((r) => r.side === side).map((r) => r.peakRssKb)) / 1024;
   const atStart = (side: string): number => (reports.find((r) => r.side === side)?.startRssKb ?? 0) / 1024;
-  const memory = (side: string): string => `peak RSS ${peak(side).toFixed(0)} MB (RSS before its first case ${atStart(side).toFixed(0)} MB)`;
+  const side = (name: string): string =>
+    total(name) === 0 ? `${name}: not run` : `${name}: ${total(name)} cases, peak RSS ${peak(name).toFixed(0)} MB (RSS before its first case ${atStart(name).toFixed(0)} MB)`;
   console.log(
-    `\nendpoint: ${total('endpoint')} cases, ${memory('endpoint')}; client: ${total('client')} cases, ${memory('client')}; ` +
+    `\n${side('endpoint')}; ${side('client')}; ` +
       `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections()}`,
   );
   printFailures();
