@@ -10,7 +10,10 @@
  * the column says it counts since the child started), beside the child's RSS when the family
  * began. The summary gives each side's raw peak and its RSS before the first case (Node and the
  * loaded client or endpoint, nothing run yet). The children run code compiled by the driver
- * beforehand (swc-register.js), so that no compiler is part of the RSS they report.
+ * beforehand (swc-register.js), so that no compiler is part of the RSS they report. The client
+ * child runs with a V8 old-space limit (FUZZ_CLIENT_HEAP_MB, 128 MB): growth the client really
+ * needs beyond it is an OOM crash in the report, and the peak no longer depends on when V8 chose
+ * to collect (with Node's default limit three runs of the same seed peaked at 205, 263 and 343 MB).
  *
  *   FUZZ_CASES=100000         endpoint cases (default 2000)
  *   FUZZ_CLIENT_CASES=20000   client cases (default FUZZ_CASES / 5)
@@ -18,6 +21,7 @@
  *   FUZZ_FAMILIES=a,b         only these families
  *   FUZZ_MINUTES=m            time bound per side, shared equally among its families (the report says where it cut)
  *   FUZZ_CLIENT_CONCURRENCY=n client cases in flight at once (default 2)
+ *   FUZZ_CLIENT_HEAP_MB=n     the client child's V8 old-space limit (default 128; 0: Node's default)
  *   FUZZ_REPLAY=side:family:seed   run one case again and print it
  */
 import { Agent } from 'node:http';
@@ -45,6 +49,14 @@ const MINUTES = Number(process.env.FUZZ_MINUTES ?? Infinity);
 /** Client cases in flight at once (sessions of one client process, as a script host would run them). */
 const CLIENT_CONCURRENCY = Number(process.env.FUZZ_CLIENT_CONCURRENCY ?? 2);
 const FINDINGS_DIR = join(tmpdir(), 'wsman-fuzz-findings');
+/**
+ * The client child's V8 old-space limit in MB (0: Node's default, some 4 GB here). A client whose
+ * live heap outgrew it would die of OOM and be counted as a crash; below it, V8 collects as on a
+ * machine with little memory instead of letting garbage reach four times the live heap, so that
+ * the peak RSS is the client's need, not the collector's timing (docs/decisions.md).
+ */
+const CLIENT_HEAP_MB = Number(process.env.FUZZ_CLIENT_HEAP_MB ?? 128);
+const CLIENT_NODE_OPTIONS = CLIENT_HEAP_MB > 0 ? [`--max-old-space-size=${CLIENT_HEAP_MB}`] : [];
 
 type FailureKind = 'crash' | 'hang' | '5xx without fault' | 'state change' | 'no HRESULT';
 
@@ -242,7 +254,7 @@ async function fuzzEndpoint(corpus: Corpus, families: readonly EndpointFamily[])
 // ---- client ------------------------------------------------------------------------------------
 
 async function fuzzClient(corpus: Corpus, families: readonly ClientFamily[]): Promise<FamilyReport[]> {
-  const child = new Child('client-child.ts');
+  const child = new Child('client-child.ts', CLIENT_NODE_OPTIONS);
   await child.start();
   const server = await HostileServer.start();
   const reports: FamilyReport[] = [];
@@ -369,7 +381,7 @@ async function replay(spec: string, corpus: Corpus): Promise<void> {
   }
   const family = CLIENT_FAMILIES.find((f) => f.name === name);
   if (!family) throw new Error(`no client family ${name}`);
-  const child = new Child('client-child.ts');
+  const child = new Child('client-child.ts', CLIENT_NODE_OPTIONS);
   await child.start();
   const server = await HostileServer.start();
   try {
@@ -411,7 +423,9 @@ async function fuzz(corpus: Corpus, driverRejections: () => number): Promise<voi
   const peak = (side: string): number => Math.max(0, ...reports.filter((r) => r.side === side).map((r) => r.peakRssKb)) / 1024;
   const atStart = (side: string): number => (reports.find((r) => r.side === side)?.startRssKb ?? 0) / 1024;
   const side = (name: string): string =>
-    total(name) === 0 ? `${name}: not run` : `${name}: ${total(name)} cases, peak RSS ${peak(name).toFixed(0)} MB (RSS before its first case ${atStart(name).toFixed(0)} MB)`;
+    total(name) === 0 ? `${name}: not run` : `${name}: ${total(name)} cases, peak RSS ${peak(name).toFixed(0)} MB (RSS before its first case ${atStart(name).toFixed(0)} MB${heapLimit(name)})`;
+  const heapLimit = (name: string): string =>
+    name !== 'client' ? '' : CLIENT_HEAP_MB > 0 ? `, V8 old space limited to ${CLIENT_HEAP_MB} MB` : ', V8 heap limit: Node default';
   console.log(
     `\n${side('endpoint')}; ${side('client')}; ` +
       `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections()}`,
