@@ -13,13 +13,17 @@ export class Child {
   exited: string | undefined;
   restarts = 0;
 
-  constructor(private readonly script: 'endpoint-child.ts' | 'client-child.ts') {}
+  /** `nodeOptions`: further Node options for the process, e.g. a V8 heap limit. */
+  constructor(
+    private readonly script: 'endpoint-child.ts' | 'client-child.ts',
+    private readonly nodeOptions: readonly string[] = [],
+  ) {}
 
   async start(): Promise<void> {
     this.exited = undefined;
     const ready = new Promise<void>((resolve, reject) => {
       this.process = fork(join(__dirname, this.script), [], {
-        execArgv: ['-r', join(__dirname, 'swc-register.js')],
+        execArgv: ['-r', join(__dirname, 'swc-register.js'), ...this.nodeOptions],
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         cwd: join(__dirname, '..'),
       });

@@ -6,6 +6,7 @@ import { createObject } from '../src/index';
 import { WSManSessionFlags as F } from '../src/automation/flags';
 import type { Enumerator } from '../src/automation/enumerator';
 import type { ComResult } from '../src/core/hresult';
+import { familyStart, peakRssKb } from './memory';
 import { FUZZ_USER, type ChildReply, type ChildRequest, type ClientOperation } from './protocol';
 
 let rejections = 0;
@@ -51,9 +52,10 @@ async function run(op: ClientOperation): Promise<ComResult<unknown>> {
 }
 
 process.on('message', (message: ChildRequest) => {
+  if (message.type === 'family-start') process.send!(familyStart(message.id));
   if (message.type !== 'op') return;
   const answer = (hr: number, description: string): void => {
-    const reply: ChildReply = { type: 'result', id: message.id, hr, description, rejections, peakRssKb: process.resourceUsage().maxRSS };
+    const reply: ChildReply = { type: 'result', id: message.id, hr, description, rejections, peakRssKb: peakRssKb() };
     process.send!(reply);
   };
   run(message.op).then(

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEndpoint, type RunningEndpoint } from '../src/server/endpoint';
+import { familyStart, peakRssKb } from './memory';
 import { FUZZ_USER, type ChildReply, type ChildRequest } from './protocol';
 
 let rejections = 0;
@@ -42,7 +43,10 @@ function reply(message: ChildReply): void {
 process.on('message', (message: ChildRequest) => {
   switch (message.type) {
     case 'state':
-      reply({ type: 'state', id: message.id, fingerprint: endpoint!.stateFingerprint(), rejections, peakRssKb: process.resourceUsage().maxRSS });
+      reply({ type: 'state', id: message.id, fingerprint: endpoint!.stateFingerprint(), rejections, peakRssKb: peakRssKb() });
+      return;
+    case 'family-start':
+      reply(familyStart(message.id));
       return;
     case 'reset':
       start().then((url) => reply({ type: 'ready', id: message.id, url }), (error: unknown) => reply({ type: 'failed', id: message.id, message: String(error) }));

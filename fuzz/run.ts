@@ -5,12 +5,23 @@
  * the endpoint's state (configuration and CIM store) is what it was; every failure is printed with
  * its seed and a reduced reproducer. Nothing here is part of `npm test`.
  *
+ * Memory (docs/decisions.md, "Fuzz memory figures"): a family's peak RSS is its child's own high
+ * water mark during that family (started again at the family's start where Linux allows it; else
+ * the column says it counts since the child started), beside the child's RSS when the family
+ * began. The summary gives each side's raw peak and its RSS before the first case (Node and the
+ * loaded client or endpoint, nothing run yet). The children run code compiled by the driver
+ * beforehand (swc-register.js), so that no compiler is part of the RSS they report. The client
+ * child runs with a V8 old-space limit (FUZZ_CLIENT_HEAP_MB, 128 MB): growth the client really
+ * needs beyond it is an OOM crash in the report, and the peak no longer depends on when V8 chose
+ * to collect (with Node's default limit three runs of the same seed peaked at 205, 263 and 343 MB).
+ *
  *   FUZZ_CASES=100000         endpoint cases (default 2000)
  *   FUZZ_CLIENT_CASES=20000   client cases (default FUZZ_CASES / 5)
  *   FUZZ_SEED=n               the run's seed (default: from the clock, printed)
  *   FUZZ_FAMILIES=a,b         only these families
  *   FUZZ_MINUTES=m            time bound per side, shared equally among its families (the report says where it cut)
  *   FUZZ_CLIENT_CONCURRENCY=n client cases in flight at once (default 2)
+ *   FUZZ_CLIENT_HEAP_MB=n     the client child's V8 old-space limit (default 128; 0: Node's default)
  *   FUZZ_REPLAY=side:family:seed   run one case again and print it
  */
 import { Agent } from 'node:http';
@@ -27,6 +38,9 @@ import { buildCorpus, type Corpus } from './corpus';
 import { describeEndpointCase, ENDPOINT_FAMILIES, HANG_MS, sendEndpointCase, type EndpointCase, type EndpointFamily, type Outcome } from './endpoint-families';
 import { caseSeed } from './rng';
 
+/** The require hook this run was started with (package.json: node -r ./fuzz/swc-register.js): it compiles the children's code beforehand. */
+const register = require('./swc-register.js') as { precompile(directories: readonly string[]): string; discardPrecompiled(directory: string): void };
+
 const ENDPOINT_CASES = Number(process.env.FUZZ_CASES ?? 2000);
 const CLIENT_CASES = Number(process.env.FUZZ_CLIENT_CASES ?? Math.round(ENDPOINT_CASES / 5));
 const RUN_SEED = Number(process.env.FUZZ_SEED ?? (Date.now() % 0x7fffffff));
@@ -35,6 +49,14 @@ const MINUTES = Number(process.env.FUZZ_MINUTES ?? Infinity);
 /** Client cases in flight at once (sessions of one client process, as a script host would run them). */
 const CLIENT_CONCURRENCY = Number(process.env.FUZZ_CLIENT_CONCURRENCY ?? 2);
 const FINDINGS_DIR = join(tmpdir(), 'wsman-fuzz-findings');
+/**
+ * The client child's V8 old-space limit in MB (0: Node's default, some 4 GB here). A client whose
+ * live heap outgrew it would die of OOM and be counted as a crash; below it, V8 collects as on a
+ * machine with little memory instead of letting garbage reach four times the live heap, so that
+ * the peak RSS is the client's need, not the collector's timing (docs/decisions.md).
+ */
+const CLIENT_HEAP_MB = Number(process.env.FUZZ_CLIENT_HEAP_MB ?? 128);
+const CLIENT_NODE_OPTIONS = CLIENT_HEAP_MB > 0 ? [`--max-old-space-size=${CLIENT_HEAP_MB}`] : [];
 
 type FailureKind = 'crash' | 'hang' | '5xx without fault' | 'state change' | 'no HRESULT';
 
@@ -58,6 +80,9 @@ interface FamilyReport {
   stateChanges: number;
   legitimateChanges: number;
   stateEqual: boolean | undefined;
+  /** The child's RSS when the family began, and whether its peak was started again there (else it is the process's so far). */
+  startRssKb: number;
+  peakReset: boolean;
   peakRssKb: number;
   seconds: number;
   stoppedEarly: boolean;
@@ -66,7 +91,15 @@ interface FamilyReport {
 const failures: Failure[] = [];
 
 function newReport(side: FamilyReport['side'], family: string): FamilyReport {
-  return { side, family, cases: 0, crashes: 0, hangs: 0, bare5xx: 0, rejections: 0, noHResult: 0, stateChanges: 0, legitimateChanges: 0, stateEqual: undefined, peakRssKb: 0, seconds: 0, stoppedEarly: false };
+  return { side, family, cases: 0, crashes: 0, hangs: 0, bare5xx: 0, rejections: 0, noHResult: 0, stateChanges: 0, legitimateChanges: 0, stateEqual: undefined, startRssKb: 0, peakReset: false, peakRssKb: 0, seconds: 0, stoppedEarly: false };
+}
+
+/** Tells the child a family begins: its RSS now, and its peak RSS started again (fuzz/memory.ts). */
+async function startFamily(child: Child, report: FamilyReport): Promise<void> {
+  const mark = await child.ask({ type: 'family-start' }, HANG_MS);
+  if (mark?.type !== 'family-started') return;
+  report.startRssKb = mark.rssKb;
+  report.peakReset = mark.peakReset;
 }
 
 function share(total: number, weight: number, families: readonly { weight: number }[]): number {
@@ -177,6 +210,7 @@ async function fuzzEndpoint(corpus: Corpus, families: readonly EndpointFamily[])
       reports.push(report);
       const started = Date.now();
       const count = share(ENDPOINT_CASES, family.weight, families);
+      await startFamily(target.child, report);
       target.peakRssKb = 0;
       for (let index = 0; index < count; index++) {
         if (Date.now() > deadline) {
@@ -220,7 +254,7 @@ async function fuzzEndpoint(corpus: Corpus, families: readonly EndpointFamily[])
 // ---- client ------------------------------------------------------------------------------------
 
 async function fuzzClient(corpus: Corpus, families: readonly ClientFamily[]): Promise<FamilyReport[]> {
-  const child = new Child('client-child.ts');
+  const child = new Child('client-child.ts', CLIENT_NODE_OPTIONS);
   await child.start();
   const server = await HostileServer.start();
   const reports: FamilyReport[] = [];
@@ -233,6 +267,8 @@ async function fuzzClient(corpus: Corpus, families: readonly ClientFamily[]): Pr
       reports.push(report);
       const started = Date.now();
       const count = share(CLIENT_CASES, family.weight, families);
+      if (child.exited) await child.restart();
+      await startFamily(child, report);
       let index = 0;
       let peak = 0;
       const worker = async (): Promise<void> => {
@@ -290,7 +326,7 @@ function progress(line: string): void {
 
 function table(reports: readonly FamilyReport[]): string {
   const rows = [
-    ['side', 'family', 'cases', 'crashes', 'hangs', '5xx w/o fault', 'rejections', 'no HRESULT', 'state changes', 'state equal', 'peak RSS MB', 'seconds'],
+    ['side', 'family', 'cases', 'crashes', 'hangs', '5xx w/o fault', 'rejections', 'no HRESULT', 'state changes', 'state equal', 'RSS at start MB', 'peak RSS MB', 'seconds'],
     ...reports.map((r) => [
       r.side,
       r.family + (r.stoppedEarly ? ' (time bound)' : ''),
@@ -302,7 +338,8 @@ function table(reports: readonly FamilyReport[]): string {
       r.side === 'client' ? String(r.noHResult) : '-',
       r.side === 'endpoint' ? `${r.stateChanges} (${r.legitimateChanges} by 200s)` : '-',
       r.stateEqual === undefined ? '-' : r.stateEqual ? 'yes' : 'NO',
-      (r.peakRssKb / 1024).toFixed(0),
+      (r.startRssKb / 1024).toFixed(0),
+      (r.peakRssKb / 1024).toFixed(0) + (r.peakReset ? '' : ' (since the child started)'),
       r.seconds.toFixed(0),
     ]),
   ];
@@ -344,7 +381,7 @@ async function replay(spec: string, corpus: Corpus): Promise<void> {
   }
   const family = CLIENT_FAMILIES.find((f) => f.name === name);
   if (!family) throw new Error(`no client family ${name}`);
-  const child = new Child('client-child.ts');
+  const child = new Child('client-child.ts', CLIENT_NODE_OPTIONS);
   await child.start();
   const server = await HostileServer.start();
   try {
@@ -364,7 +401,16 @@ async function main(): Promise<void> {
     progress(`driver: unhandled rejection ${String(error)}`);
   });
   const corpus = await buildCorpus();
-  if (process.env.FUZZ_REPLAY) return replay(process.env.FUZZ_REPLAY, corpus);
+  const precompiled = register.precompile([join(__dirname, '..', 'src'), __dirname]);
+  process.env.FUZZ_PRECOMPILED = precompiled;
+  try {
+    await (process.env.FUZZ_REPLAY ? replay(process.env.FUZZ_REPLAY, corpus) : fuzz(corpus, () => driverRejections));
+  } finally {
+    register.discardPrecompiled(precompiled);
+  }
+}
+
+async function fuzz(corpus: Corpus, driverRejections: () => number): Promise<void> {
   console.log(`fuzz run seed ${RUN_SEED}: ${ENDPOINT_CASES} endpoint cases, ${CLIENT_CASES} client cases; seeds: ${corpus.sources.join('; ')}`);
   const endpointFamilies = ENDPOINT_FAMILIES.filter((f) => !ONLY || ONLY.has(f.name));
   const clientFamilies = CLIENT_FAMILIES.filter((f) => !ONLY || ONLY.has(f.name));
@@ -375,13 +421,18 @@ async function main(): Promise<void> {
   console.log(`\n${table(reports)}`);
   const total = (side: string): number => reports.filter((r) => r.side === side).reduce((s, r) => s + r.cases, 0);
   const peak = (side: string): number => Math.max(0, ...reports.filter((r) => r.side === side).map((r) => r.peakRssKb)) / 1024;
+  const atStart = (side: string): number => (reports.find((r) => r.side === side)?.startRssKb ?? 0) / 1024;
+  const side = (name: string): string =>
+    total(name) === 0 ? `${name}: not run` : `${name}: ${total(name)} cases, peak RSS ${peak(name).toFixed(0)} MB (RSS before its first case ${atStart(name).toFixed(0)} MB${heapLimit(name)})`;
+  const heapLimit = (name: string): string =>
+    name !== 'client' ? '' : CLIENT_HEAP_MB > 0 ? `, V8 old space limited to ${CLIENT_HEAP_MB} MB` : ', V8 heap limit: Node default';
   console.log(
-    `\nendpoint: ${total('endpoint')} cases, peak RSS ${peak('endpoint').toFixed(0)} MB; client: ${total('client')} cases, peak RSS ${peak('client').toFixed(0)} MB; ` +
-      `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections}`,
+    `\n${side('endpoint')}; ${side('client')}; ` +
+      `driver peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, driver rejections ${driverRejections()}`,
   );
   printFailures();
   console.log(`\n${failures.length === 0 ? 'fuzz: no failures' : `fuzz: ${failures.length} failure(s)`} (seed ${RUN_SEED})`);
-  process.exitCode = failures.length === 0 && driverRejections === 0 ? 0 : 1;
+  process.exitCode = failures.length === 0 && driverRejections() === 0 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { NS } from '../../src/core/protocol/namespaces';
-import { attribute, child, childElements, parseXml, serializeXml, textContent, XmlSyntaxError } from '../../src/core/protocol/xml';
+import { attribute, child, childElements, firstChildElement, parseXml, serializeXml, textContent, XmlSyntaxError } from '../../src/core/protocol/xml';
 
 describe('parseXml: namespaces by URI, never by prefix', () => {
   it('resolves prefixes, default namespaces and redeclarations', () => {
@@ -68,6 +68,18 @@ describe('parseXml: namespaces by URI, never by prefix', () => {
   it('keeps whitespace-only text nodes out of element lists', () => {
     const root = parseXml('<a>\n  <b/>\n  <c/>\n</a>');
     expect(childElements(root).map((e) => e.localName)).toEqual(['b', 'c']);
+  });
+});
+
+describe('child and firstChildElement: the first match past text', () => {
+  it('skip text and elements of other names, and find nothing in an empty element', () => {
+    const root = parseXml('<r xmlns:a="urn:a">text<a:x n="1"/><x n="2"/><x n="3"/>more</r>');
+    expect(attribute(child(root, '', 'x')!, 'n')).toBe('2');
+    expect(attribute(child(root, 'urn:a', 'x')!, 'n')).toBe('1');
+    expect(child(root, 'urn:b', 'x')).toBeUndefined();
+    expect(firstChildElement(root)?.namespace).toBe('urn:a');
+    expect(firstChildElement(parseXml('<r>only text</r>'))).toBeUndefined();
+    expect(firstChildElement(parseXml('<r/>'))).toBeUndefined();
   });
 });
 

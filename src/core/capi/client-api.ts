@@ -54,7 +54,14 @@ export const WSManClientApi: ServiceIdentifier<WSManClientApi> = Symbol.for('WSM
 interface ApiState {
   readonly version: number;
   closed: boolean;
-  readonly sessions: Set<WSMAN_SESSION_HANDLE>;
+  /** Its sessions still open (WSManDeinitialize closes them). */
+  readonly sessions: Set<ClientSession>;
+}
+
+/** What closes a session whose handle nobody holds any more. */
+interface Abandoned {
+  readonly api: ApiState;
+  readonly session: ClientSession;
 }
 
 const SUPPORTED_LANGUAGES = new Set(['en', 'en-us']);
@@ -65,6 +72,15 @@ export class DefaultWSManClientApi implements WSManClientApi {
   readonly #apis = new WeakMap<WSMAN_API_HANDLE, ApiState>();
   readonly #sessions = new WeakMap<WSMAN_SESSION_HANDLE, ClientSession>();
   readonly #sessionApis = new WeakMap<WSMAN_SESSION_HANDLE, ApiState>();
+  /**
+   * A session handle that became unreachable without WSManCloseSession (a script dropped its last
+   * Session object, as COM's final Release closes it on Windows) is closed here, so that its
+   * kept-alive connection does not stay open, and in memory, until the server ends it.
+   */
+  readonly #abandoned = new FinalizationRegistry<Abandoned>(({ api, session }) => {
+    session.close();
+    api.sessions.delete(session);
+  });
 
   WSManInitialize(flags: number): ComResult<WSMAN_API_HANDLE> {
     return this.#call(() => {
@@ -81,7 +97,7 @@ export class DefaultWSManClientApi implements WSManClientApi {
     return this.#call(() => {
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_DEINIT_APPLICATION_FLAG');
       const api = this.#api(apiHandle, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
-      for (const session of api.sessions) this.#sessions.get(session)?.close();
+      for (const session of api.sessions) session.close();
       api.sessions.clear();
       api.closed = true;
     });
@@ -101,9 +117,11 @@ export class DefaultWSManClientApi implements WSManClientApi {
       checkCredentials(credentials ?? undefined, parsed);
       checkProxy(proxy ?? undefined, parsed, credentials?.authenticationMechanism ?? 0);
       const handle = Object.freeze({}) as WSMAN_SESSION_HANDLE;
-      this.#sessions.set(handle, new ClientSession(parsed, credentials ?? undefined, proxy ?? undefined));
-      api.sessions.add(handle);
+      const session = new ClientSession(parsed, credentials ?? undefined, proxy ?? undefined);
+      this.#sessions.set(handle, session);
+      api.sessions.add(session);
       this.#sessionApis.set(handle, api);
+      this.#abandoned.register(handle, { api, session }, handle);
       return handle;
     });
   }
@@ -111,7 +129,10 @@ export class DefaultWSManClientApi implements WSManClientApi {
   WSManCloseSession(session: WSMAN_SESSION_HANDLE | null, flags: number): ComResult<void> {
     return this.#call(() => {
       if (flags !== 0) throw wsmanError('ERROR_WSMAN_CLIENT_INVALID_FLAG');
-      this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE').close();
+      const state = this.#session(session, 'ERROR_WSMAN_CLIENT_NO_HANDLE');
+      state.close();
+      this.#sessionApis.get(session!)?.sessions.delete(state);
+      this.#abandoned.unregister(session!);
     });
   }
 

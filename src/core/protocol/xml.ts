@@ -285,8 +285,17 @@ export function children(element: XmlElement, namespace: string, localName: stri
   );
 }
 
+/** The first child element of that name (a scan that stops there: no list of every child is made). */
 export function child(element: XmlElement, namespace: string, localName: string): XmlElement | undefined {
-  for (const node of element.children) if (node.kind === 'element' && node.localName === localName && node.namespace === namespace) return node;
+  for (const node of element.children) {
+    if (node.kind === 'element' && node.localName === localName && node.namespace === namespace) return node;
+  }
+  return undefined;
+}
+
+/** The first child element, whatever its name (e.g. what a SOAP Body carries), found without listing them all. */
+export function firstChildElement(element: XmlElement): XmlElement | undefined {
+  for (const node of element.children) if (node.kind === 'element') return node;
   return undefined;
 }
 

@@ -13,7 +13,7 @@ import { hresultOfFault, readFault } from '../protocol/faults';
 import { readResponseHeader, readSoapMessage } from '../protocol/message';
 import { ACTION, NS } from '../protocol/namespaces';
 import { readWireXml } from '../protocol/wire-reader';
-import { child, childElements, parseXml, standaloneXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
+import { child, childElements, firstChildElement, parseXml, standaloneXml, textContent, XmlSyntaxError, type XmlElement } from '../protocol/xml';
 import { basicAuth, certificateAuth, noAuth, type ClientAuthProvider } from '../transport/client-auth';
 import { KerberosAuth, negotiateAuth } from '../transport/kerberos-client-auth';
 import { findClientCertificate, trustedRootCertificates } from '../transport/certificate-store';
@@ -109,7 +109,7 @@ export class WSManOperations {
       ...this.limits(session),
       ...(anonymous ? { headers: { WSMANIDENTIFY: 'unauthenticated' } } : {}),
     });
-    const body = firstElement(this.readReply(reply.status, reply.text, undefined));
+    const body = firstChildElement(this.readReply(reply.status, reply.text, undefined));
     if (!body || !isIdentifyResponse(body)) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_RESULTS');
     return standaloneXml(body);
   }
@@ -157,7 +157,7 @@ export class WSManOperations {
     const reply = await this.exchange(handle, ACTION.pull, target, body, {});
     return {
       contextHint: contextShownIn(reply.text),
-      read: () => readPage(firstElement(this.readReply(reply.status, reply.text, reply.messageId)), 'PullResponse', NS.enumeration),
+      read: () => readPage(firstChildElement(this.readReply(reply.status, reply.text, reply.messageId)), 'PullResponse', NS.enumeration),
     };
   }
 
@@ -167,7 +167,7 @@ export class WSManOperations {
 
   /** One request/reply on the session's connection; returns the first element of s:Body. */
   private async send(handle: WSMAN_SESSION_HANDLE, action: string, target: OperationTarget, bodyXml: string): Promise<XmlElement | undefined> {
-    return firstElement(await this.request(handle, action, target, bodyXml, {}));
+    return firstChildElement(await this.request(handle, action, target, bodyXml, {}));
   }
 
   /**
@@ -238,7 +238,7 @@ export class WSManOperations {
     }
     const message = readSoapMessage(root);
     if (!message.body) throw wsmanError('ERROR_WSMAN_RESPONSE_NO_SOAP_HEADER_BODY');
-    const first = childElements(message.body)[0];
+    const first = firstChildElement(message.body);
     if (first && first.namespace === NS.soap && first.localName === 'Fault') {
       const fault = readFault(first);
       // A fault is a failure whatever its detail says; without a text of its own it takes the code's message.
@@ -372,10 +372,6 @@ function servicePrincipalOptions(session: ClientSession): { host: string; port?:
 /** Credential delegation (a forwarded TGT) when the session allows implicit credentials to be passed on. */
 function delegates(session: ClientSession): boolean {
   return session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
-}
-
-function firstElement(body: XmlElement): XmlElement | undefined {
-  return childElements(body)[0];
 }
 
 /** Input XML for the body: well-formed, and without its own XML declaration (it goes inside s:Body). */

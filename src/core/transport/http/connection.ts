@@ -112,7 +112,11 @@ export class HttpConnection {
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
     this.socket.on('end', () => this.ended(true));
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.failed(networkError(error), false));
-    this.socket.on('close', () => this.ended(false));
+    this.socket.on('close', () => {
+      // A pending timer would keep this closed connection (and its socket) in memory until it fires.
+      clearTimeout(this.timer);
+      this.ended(false);
+    });
   }
 
   get open(): boolean {
