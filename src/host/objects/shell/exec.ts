@@ -168,12 +168,25 @@ function inputStream(state: ExecState): SyncDispatch {
   });
 }
 
+/**
+ * The status files' folder, when the host ends. A command still running writes its status there
+ * as it ends, which can race the removal (ENOTEMPTY): the folder is only scratch, and a failure
+ * to remove it must not turn into the host's exit code.
+ */
+function removeScratch(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true, maxRetries: 2 });
+  } catch {
+    // Left behind in the temporary directory.
+  }
+}
+
 export function execProcess(command: string, beforeInvoke?: () => void): SyncDispatch {
   const state = new ExecState(command);
   const stdout = outputStream(state, 'stdout');
   const stderr = outputStream(state, 'stderr');
   const stdin = inputStream(state);
-  process.once('exit', () => rmSync(state.folder, { recursive: true, force: true }));
+  process.once('exit', () => removeScratch(state.folder));
   return hostDispatch({
     typeName: 'IWshExec',
     beforeInvoke,
