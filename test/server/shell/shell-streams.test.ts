@@ -199,6 +199,12 @@ describe('process cleanup', () => {
     await sleep(100);
     await other.close();
     expect(pids.some(alive)).toBe(false);
-    await expect(pending).rejects.toThrow();
+    // The waiting Receive ends: its connection dropped, or, when the request reached the service only
+    // after close() had ended the shells (a loaded host), the fault for a shell that is gone.
+    const outcome = await pending.then(
+      (reply) => reply.status,
+      () => 'dropped',
+    );
+    expect([500, 'dropped']).toContain(outcome);
   });
 });
