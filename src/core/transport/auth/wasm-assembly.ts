@@ -98,7 +98,7 @@ export interface WasmFunction {
 export function assembleModule(options: { functions: readonly WasmFunction[]; pages: number }): Uint8Array<ArrayBuffer> {
   const { functions } = options;
   const types = functions.flatMap((fn) => [0x60, fn.params, ...Array<number>(fn.params).fill(I32), 1, I32]);
-  const exports = functions.flatMap((fn, index) => [...name(fn.name), 0x00, index]);
+  const exportEntries = functions.flatMap((fn, index) => [...name(fn.name), 0x00, index]);
   const bodies = functions.flatMap((fn) => {
     const code = [1, fn.locals, I32, ...fn.body];
     return [...unsigned(code.length), ...code];
@@ -108,7 +108,7 @@ export function assembleModule(options: { functions: readonly WasmFunction[]; pa
     ...section(1, [functions.length, ...types]),
     ...section(3, [functions.length, ...functions.map((_, index) => index)]),
     ...section(5, [1, 0x01, options.pages, options.pages]), // one memory, min = max
-    ...section(7, [functions.length + 1, ...name('memory'), 0x02, 0, ...exports]),
+    ...section(7, [functions.length + 1, ...name('memory'), 0x02, 0, ...exportEntries]),
     ...section(10, [functions.length, ...bodies]),
   ]);
 }
