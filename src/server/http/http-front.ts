@@ -178,23 +178,13 @@ export class HttpFront {
     );
     if (reply.status === 401) return this.unauthorized(response, connection);
     if (reply.status === 400) return this.empty(response, 400, !keepSession, finalToken);
-    if (!body.sealedWith && body.charset === 'utf-8' && typeof reply.body === 'string' && reply.body.length <= SMALL_REPLY) {
-      // node:http joins the header and a small string body into one string: one write, and no Buffer made of the reply first.
-      response.writeHead(
-        reply.status,
-        finalToken
-          ? { Server: SERVER_HEADER, ...finalToken, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) }
-          : { Server: SERVER_HEADER, 'Content-Type': UTF8_SOAP, 'Content-Length': Buffer.byteLength(reply.body) },
-      );
-      response.end(reply.body);
-      return;
-    }
-    const payload = encodeReply(reply.body, body.charset);
-    const charsetName = body.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
-    const out = body.sealedWith
-      ? encryptMessage(body.sealedWith.security, payload, charsetName, body.sealedWith.protocol)
-      : { contentType: `application/soap+xml;charset=${charsetName}`, body: payload };
-    response.writeHead(reply.status, { Server: SERVER_HEADER, ...finalToken, 'Content-Type': out.contentType, 'Content-Length': out.body.length });
+    const out = outgoingReply(reply.body, body);
+    response.writeHead(
+      reply.status,
+      finalToken
+        ? { Server: SERVER_HEADER, ...finalToken, 'Content-Type': out.contentType, 'Content-Length': out.length }
+        : { Server: SERVER_HEADER, 'Content-Type': out.contentType, 'Content-Length': out.length },
+    );
     response.end(out.body);
   }
 
@@ -240,6 +230,23 @@ export class HttpFront {
 }
 
 /** The reply's bytes; a body in pieces is written piece by piece into one buffer, never joined into one string. */
+/**
+ * The reply as it goes out, in the request's charset and sealed when the request was. A small
+ * plain UTF-8 reply stays text: node:http joins it with the header into one string, one write,
+ * and no Buffer is made of it first.
+ */
+function outgoingReply(reply: ReplyBody, request: ReadBody): { contentType: string; body: string | Buffer; length: number } {
+  if (!request.sealedWith && request.charset === 'utf-8' && typeof reply === 'string' && reply.length <= SMALL_REPLY) {
+    return { contentType: UTF8_SOAP, body: reply, length: Buffer.byteLength(reply) };
+  }
+  const payload = encodeReply(reply, request.charset);
+  const charsetName = request.charset === 'utf-16le' ? 'UTF-16' : 'UTF-8';
+  const out = request.sealedWith
+    ? encryptMessage(request.sealedWith.security, payload, charsetName, request.sealedWith.protocol)
+    : { contentType: `application/soap+xml;charset=${charsetName}`, body: payload };
+  return { contentType: out.contentType, body: out.body, length: out.body.length };
+}
+
 function encodeReply(body: ReplyBody, charset: BodyCharset): Buffer {
   if (typeof body === 'string') return encodeBody(body, charset);
   const encoding = charset === 'utf-8' ? 'utf8' : 'utf16le';
