@@ -72,8 +72,9 @@ const ENUMERATION_MODE_XML: Readonly<Record<EnumerationMode, string>> = {
 interface Connection {
   readonly key: string;
   readonly transport: WSManTransport;
-  /** The session's options version the key was last found current at: with no option set since, it still is. */
+  /** The session's options version the key was last found current at (for requests as anonymous or not): with no option set since, it still is. */
   optionsVersion: number;
+  anonymous: boolean;
 }
 
 /** A session's connections by channel, all under the session's one SessionId. */
@@ -273,7 +274,7 @@ export class WSManOperations {
     this.sessionIdOf(session);
     const channels = this.connections.get(session)!.channels;
     const existing = channels.get(channel);
-    if (existing && existing.optionsVersion === session.optionsVersion && existing.key.startsWith(anonymous ? 'none|' : 'auth|')) return existing;
+    if (existing && existing.optionsVersion === session.optionsVersion && existing.anonymous === anonymous) return existing;
     const mechanism = anonymous ? 'none' : authenticationKind(session);
     const secure = session.transport === 'https';
     const skipCa = session.getDword(Option.WSMAN_OPTION_SKIP_CA_CHECK) !== 0;
@@ -282,9 +283,10 @@ export class WSManOperations {
     const unencrypted = session.getDword(Option.WSMAN_OPTION_UNENCRYPTED_MESSAGES) !== 0;
     const spnPort = session.getDword(Option.WSMAN_OPTION_ENABLE_SPN_SERVER_PORT) !== 0;
     const delegate = session.getDword(Option.WSMAN_OPTION_ALLOW_NEGOTIATE_IMPLICIT_CREDENTIALS) !== 0;
-    const key = [anonymous ? 'none' : 'auth', session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
+    const key = [session.url, mechanism, skipCa, skipCn, utf16, unencrypted, spnPort, delegate].join('|');
     if (existing?.key === key) {
       existing.optionsVersion = session.optionsVersion;
+      existing.anonymous = anonymous;
       return existing;
     }
     existing?.transport.close();
@@ -299,7 +301,7 @@ export class WSManOperations {
         ? { tls: { verifyChain: !skipCa, verifyHostName: !skipCn, ca: trustedRootCertificates(), ...(certificate ? { clientCertificate: certificate } : {}) } }
         : {}),
     });
-    const connection = { key, transport, optionsVersion: session.optionsVersion };
+    const connection = { key, transport, optionsVersion: session.optionsVersion, anonymous };
     channels.set(channel, connection);
     session.onClose(() => transport.close());
     return connection;
